@@ -1,0 +1,41 @@
+//! Contact-file intake for the people importer: decoding of CSV, TXT, XLS,
+//! XLSX, XLSB, ODS and ZIP files, column mapping, validation and
+//! normalization of profile fields, and grouping of records into profiles.
+//!
+//! The crate does no I/O. It takes the file's bytes and returns values, so
+//! that the browser (compiled to `wasm32-unknown-unknown`) and the server
+//! run the same rules.
+//!
+//! The flow is [`read_file`] (bytes to a [`Table`]), then [`analyze`]
+//! ([`Table`] and [`Settings`] to an [`Analysis`]). The server checks the
+//! profiles it receives with [`check_profiles`].
+
+pub mod analysis;
+pub mod analyze;
+pub mod error;
+pub mod field;
+pub mod intake;
+pub mod settings;
+pub mod table;
+pub mod validate;
+pub mod wire;
+
+pub use analysis::{Analysis, ProfileDraft, ProfileValues, Record, Summary};
+pub use analyze::analyze;
+pub use error::{ErrorCode, RecordError, RejectCode, Rejection, Warning};
+pub use field::{FieldKey, ProfileField};
+pub use intake::read_file;
+pub use settings::{ColumnMapping, PersonType, ReadChoices, Settings};
+pub use table::{Cell, FileFormat, SourceInfo, SourceRow, Table};
+pub use validate::check_profiles;
+
+/// Largest accepted upload, in bytes (50 MiB), zip or not.
+pub const MAX_UPLOAD_BYTES: u64 = 50 * 1024 * 1024;
+
+/// Largest content a zip entry may inflate to, in bytes (512 MiB). Counted
+/// while inflating, because a zip header can state any size.
+pub const MAX_INFLATED_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Most additional contacts of one type (email or phone) a profile takes
+/// from one file, besides its main contact.
+pub const MAX_ADDITIONAL_CONTACTS: usize = 20;

@@ -1,0 +1,102 @@
+//! The decoded content of a file: header, rows of cells, and what intake
+//! found out about the file.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Warning;
+
+/// One cell value as the file stores it, before any field rule applies.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "value", rename_all = "snake_case")]
+pub enum Cell {
+    Empty,
+    /// Text, exactly as the file holds it (text files give only text).
+    Text(String),
+    /// A numeric spreadsheet cell.
+    Number(f64),
+    Bool(bool),
+    /// A spreadsheet date cell, already converted by the workbook's date
+    /// system, as an ISO `YYYY-MM-DD` date.
+    Date(String),
+    /// A spreadsheet error value such as `#N/A`.
+    Error(String),
+}
+
+impl Cell {
+    /// Whether the cell holds nothing but white space.
+    pub fn is_blank(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(text) => text.trim().is_empty(),
+            _ => false,
+        }
+    }
+}
+
+/// One data row of the file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SourceRow {
+    /// Row number as a spreadsheet shows it (1-based, from the top of the
+    /// file). A quoted field with line breaks does not add rows.
+    pub row: u32,
+    /// Cells in column order; a row may be shorter or longer than the header.
+    pub cells: Vec<Cell>,
+}
+
+/// The container format of a file, as found from its content.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileFormat {
+    Csv,
+    Txt,
+    Xls,
+    Xlsx,
+    Xlsb,
+    Ods,
+    Zip,
+}
+
+/// A worksheet of a workbook.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SheetInfo {
+    pub name: String,
+    pub hidden: bool,
+}
+
+/// What intake found out about the file, shown in the preview.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SourceInfo {
+    /// Format of the data that was read (for a zip, the format of its entry).
+    pub format: FileFormat,
+    /// Name of the zip entry that was read, when the file is a zip.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip_entry: Option<String>,
+    /// Encoding label of a text file (WHATWG name, such as `UTF-8`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    /// Field delimiter of a text file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<char>,
+    /// Worksheets of a workbook, in workbook order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sheets: Vec<SheetInfo>,
+    /// The worksheet that was read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// Notes about the file as a whole, such as ignored zip entries.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Warning>,
+}
+
+/// A decoded file: the header row and the data rows below it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Table {
+    /// Column names; an empty header cell becomes `Column N` (1-based) and
+    /// duplicate names stay separate columns.
+    pub headers: Vec<String>,
+    /// Row number of the header row (`skip_rows + 1`).
+    pub header_row: u32,
+    /// Data rows below the header, blank rows included.
+    pub rows: Vec<SourceRow>,
+    pub info: SourceInfo,
+}

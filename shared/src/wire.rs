@@ -1,0 +1,151 @@
+//! Types that the frontend and the backend exchange as JSON over `/api`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::{ProfileDraft, ProfileValues, Summary};
+use crate::error::RecordError;
+use crate::settings::{PersonType, Settings};
+
+/// What happens to a file profile that matches a stored profile.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OnMatch {
+    /// Leave the stored profile unchanged.
+    #[default]
+    Discard,
+    /// Update the stored profile with the file's values.
+    Merge,
+}
+
+/// Which import tags the imported profiles get, besides the values of a
+/// mapped tags column.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "mode", content = "tags", rename_all = "snake_case")]
+pub enum TagChoice {
+    #[default]
+    None,
+    /// One system tag unique to this import, such as `import-2026-12-04-1530`.
+    Automatically,
+    /// The named tags.
+    Manually(Vec<String>),
+}
+
+/// The choices made after analysis.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportChoices {
+    pub on_match: OnMatch,
+    pub tags: TagChoice,
+}
+
+/// An import as the frontend sends it: the analysed profiles and the record
+/// errors, never the raw cells of invalid rows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportRequest {
+    pub file_name: String,
+    /// Size of the uploaded file in bytes.
+    pub file_size: u64,
+    pub settings: Settings,
+    pub choices: ImportChoices,
+    pub summary: Summary,
+    pub errors: Vec<RecordError>,
+    pub profiles: Vec<ProfileDraft>,
+}
+
+/// Status of an import as people see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportStatus {
+    Uploading,
+    Importing,
+    Completed,
+    CompletedWithErrors,
+    Failed,
+    Cancelled,
+}
+
+impl ImportStatus {
+    /// The snake_case key used in the API and the store.
+    pub fn key(self) -> &'static str {
+        match self {
+            ImportStatus::Uploading => "uploading",
+            ImportStatus::Importing => "importing",
+            ImportStatus::Completed => "completed",
+            ImportStatus::CompletedWithErrors => "completed_with_errors",
+            ImportStatus::Failed => "failed",
+            ImportStatus::Cancelled => "cancelled",
+        }
+    }
+
+    /// The status text people see.
+    pub fn label(self) -> &'static str {
+        match self {
+            ImportStatus::Uploading => "Uploading",
+            ImportStatus::Importing => "Importing",
+            ImportStatus::Completed => "Completed",
+            ImportStatus::CompletedWithErrors => "Completed with errors",
+            ImportStatus::Failed => "Failed",
+            ImportStatus::Cancelled => "Cancelled",
+        }
+    }
+}
+
+/// Profile counts of an applied import.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MergeCounts {
+    pub created: u32,
+    pub updated: u32,
+    pub promoted: u32,
+    pub discarded: u32,
+    pub failed: u32,
+}
+
+/// One row of the import history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportEntry {
+    pub import_id: i64,
+    /// RFC 3339 UTC time the import was created.
+    pub started_at: String,
+    /// RFC 3339 UTC time the import finished, if it has.
+    pub finished_at: Option<String>,
+    pub imported_by: String,
+    pub file_name: String,
+    pub file_size: u64,
+    pub person_type: PersonType,
+    pub on_match: OnMatch,
+    pub valid_records: u32,
+    pub error_records: u32,
+    pub status: ImportStatus,
+    /// Reason of a failed import.
+    pub failure: Option<String>,
+    pub counts: MergeCounts,
+}
+
+/// A stored profile as the Persons page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    pub person_id: i64,
+    pub person_type: PersonType,
+    pub values: ProfileValues,
+}
+
+/// One page of a longer list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Number of items in the whole list.
+    pub total: u64,
+    /// 1-based page number.
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// The body of every API error response.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    /// Machine-readable code, such as `invalid_profiles`.
+    pub code: String,
+    pub message: String,
+    /// Record-level problems, for a rejected batch of profiles.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<RecordError>,
+}
