@@ -39,3 +39,24 @@ pub const MAX_INFLATED_BYTES: u64 = 512 * 1024 * 1024;
 /// Most additional contacts of one type (email or phone) a profile takes
 /// from one file, besides its main contact.
 pub const MAX_ADDITIONAL_CONTACTS: usize = 20;
+
+/// Rejects an upload larger than [`MAX_UPLOAD_BYTES`] before any of it is
+/// read; `size` is in bytes.
+pub fn check_upload_size(file_name: &str, size: u64) -> Result<(), Rejection> {
+    if size <= MAX_UPLOAD_BYTES {
+        return Ok(());
+    }
+    let is_zip = file_name.to_ascii_lowercase().ends_with(".zip");
+    let advice = if is_zip {
+        "split the contacts into several files of at most 50 MiB and import them one by one"
+    } else {
+        "compress it into a .zip file (a zip of at most 50 MiB may hold a larger file) or split it"
+    };
+    Err(Rejection::new(
+        RejectCode::FileTooLarge,
+        format!(
+            "{file_name} is {:.1} MiB, over the 50 MiB upload limit: {advice}",
+            size as f64 / (1024.0 * 1024.0)
+        ),
+    ))
+}
