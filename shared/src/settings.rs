@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::attributes::AttributeType;
 use crate::field::FieldKey;
 
 /// The type given to profiles that an import creates.
@@ -44,6 +45,10 @@ pub struct Settings {
     /// How to read the file; every choice left empty is detected.
     #[serde(default, skip_serializing_if = "ReadChoices::is_detect_all")]
     pub read: ReadChoices,
+    /// Types of the custom attributes, by name; a mapped custom attribute
+    /// missing here is text.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, AttributeType>,
 }
 
 /// The profile field one column is mapped to, with its field option.

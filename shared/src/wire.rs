@@ -35,6 +35,20 @@ pub enum TagChoice {
 pub struct ImportChoices {
     pub on_match: OnMatch,
     pub tags: TagChoice,
+    /// Active journey that every profile tagged by the import joins; only
+    /// allowed when the import applies tags.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub journey_id: Option<i64>,
+}
+
+/// A journey that imported profiles can join.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Journey {
+    pub journey_id: i64,
+    pub name: String,
+    pub active: bool,
+    /// Number of profiles enrolled.
+    pub enrolled: u64,
 }
 
 /// An import as the frontend sends it: the analysed profiles and the record
@@ -148,4 +162,40 @@ pub struct ApiError {
     /// Record-level problems, for a rejected batch of profiles.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<RecordError>,
+}
+
+/// The identifiers of one file profile, sent to count matches before the
+/// person chooses Discard or Merge. No other value leaves the browser.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileIdentifiers {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub emails: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phones: Vec<String>,
+}
+
+impl ProfileIdentifiers {
+    /// The identifiers of a profile draft.
+    pub fn of(values: &ProfileValues) -> Self {
+        ProfileIdentifiers {
+            external_id: values.external_id.clone(),
+            emails: values.emails.clone(),
+            phones: values.phones.clone(),
+        }
+    }
+}
+
+/// How many file profiles match stored profiles, by the type of the match.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatchCounts {
+    /// File profiles that match no stored profile and would be created.
+    pub new_profiles: u32,
+    /// File profiles that match one stored lead.
+    pub matched_leads: u32,
+    /// File profiles that match one stored customer.
+    pub matched_customers: u32,
+    /// File profiles that match two or more stored profiles (`ambiguous_match`).
+    pub ambiguous: u32,
 }

@@ -1,0 +1,97 @@
+//! The HTTP layer: the JSON API under `/api` and the built frontend.
+
+mod catalog;
+mod error;
+mod imports;
+mod persons;
+
+use std::path::Path;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::trace::TraceLayer;
+
+pub use error::{ApiResult, Error};
+
+use crate::store::Store;
+
+/// Largest accepted request body, in bytes. An import of a 50 MiB file
+/// arrives as one JSON body of its analysed profiles.
+// NOTE: the whole import arrives in one request; numbered batches would let
+// this limit shrink to a few MiB.
+pub const MAX_BODY_BYTES: usize = 256 * 1024 * 1024;
+
+/// Shared state of every handler.
+#[derive(Clone)]
+pub struct ApiContext {
+    pub store: Store,
+}
+
+/// Builds the app: the API under `/api`, and the frontend in `static_dir`
+/// for every other path (unknown paths get `index.html`, so client-side
+/// routes work on reload).
+pub fn router(store: Store, static_dir: &Path) -> Router {
+    let context = ApiContext { store };
+    let api = Router::new()
+        .route("/health", get(health))
+        .merge(catalog::router())
+        .merge(imports::router())
+        .merge(persons::router())
+        .fallback(api_not_found)
+        .with_state(context);
+    let frontend =
+        ServeDir::new(static_dir).fallback(ServeFile::new(static_dir.join("index.html")));
+    Router::new()
+        .nest("/api", api)
+        .fallback_service(frontend)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(TraceLayer::new_for_http())
+}
+
+async fn health() -> Json<Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+async fn api_not_found() -> Error {
+    Error::NotFound("no such API route".into())
+}
+
+/// The `page` and `per_page` query parameters of a listing.
+#[derive(Clone, Copy, Debug, Deserialize)]
+pub struct PageQuery {
+    #[serde(default = "first_page")]
+    pub page: u32,
+    #[serde(default = "default_per_page")]
+    pub per_page: u32,
+}
+
+/// Most items one listing page returns.
+pub const MAX_PER_PAGE: u32 = 200;
+
+fn first_page() -> u32 {
+    1
+}
+
+fn default_per_page() -> u32 {
+    50
+}
+
+impl PageQuery {
+    /// Checks the parameters and returns the page number and size.
+    pub fn checked(self) -> ApiResult<(u32, u32)> {
+        if self.page == 0 {
+            return Err(Error::BadRequest("page starts at 1".into()));
+        }
+        if self.per_page == 0 || self.per_page > MAX_PER_PAGE {
+            return Err(Error::BadRequest(format!(
+                "per_page must be between 1 and {MAX_PER_PAGE}, got {}",
+                self.per_page
+            )));
+        }
+        Ok((self.page, self.per_page))
+    }
+}

@@ -1,0 +1,21 @@
+//! `/api/persons`: the stored profiles.
+
+use axum::extract::{Query, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use shared::wire::{Page, Person};
+
+use super::{ApiContext, ApiResult, PageQuery};
+
+pub fn router() -> Router<ApiContext> {
+    Router::new().route("/persons", get(list_persons))
+}
+
+/// GET /api/persons: stored profiles, oldest first.
+async fn list_persons(
+    State(context): State<ApiContext>,
+    Query(query): Query<PageQuery>,
+) -> ApiResult<Json<Page<Person>>> {
+    let (page, per_page) = query.checked()?;
+    Ok(Json(context.store.list_persons(page, per_page).await?))
+}

@@ -1,0 +1,54 @@
+//! The people server: an axum app that serves the built frontend and a JSON
+//! API under `/api`, validates every received profile again with `shared`,
+//! merges the profiles into the store and records the import history.
+
+pub mod analyze_command;
+pub mod cli;
+pub mod http;
+pub mod store;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+use crate::cli::ServeConfig;
+use crate::store::Store;
+
+/// Sets up logging to stderr, filtered by `RUST_LOG` (default `info`).
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).init();
+}
+
+/// Opens the store, runs its migrations and serves the app until the
+/// process is stopped.
+pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
+    let store = Store::open(&config.database_url)
+        .await
+        .with_context(|| format!("cannot open the database {}", config.database_url))?;
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let address = listener.local_addr()?;
+    if !config.static_dir.join("index.html").exists() {
+        tracing::warn!(
+            "no built frontend in {}: build it with `trunk build --release` in frontend/",
+            config.static_dir.display()
+        );
+    }
+    tracing::info!("people is listening on http://{address}");
+    let app = http::router(store, &config.static_dir);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("server stopped with an error")?;
+    tracing::info!("people stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    if let Err(error) = tokio::signal::ctrl_c().await {
+        tracing::error!("cannot listen for Ctrl-C: {error}");
+        std::future::pending::<()>().await;
+    }
+}

@@ -1,0 +1,578 @@
+//! Applying an import: every file profile is matched against the stored
+//! profiles by external ID, email and phone, then created, merged or
+//! discarded, all in one transaction.
+
+use std::collections::BTreeSet;
+
+use shared::wire::{ImportEntry, ImportRequest, ImportStatus, MergeCounts, OnMatch, TagChoice};
+use shared::{ErrorCode, PersonType, ProfileDraft, ProfileValues, RecordError};
+// Dynamic SQL here only joins constant table and column names.
+use sqlx::{AssertSqlSafe, SqliteConnection};
+
+use super::history::parse_key;
+use super::persons::{contact_list, values_from_row, ContactTable};
+use super::{now_text, Store};
+
+/// Most contacts (emails and phones together) a stored profile may hold.
+pub const MAX_CONTACTS_PER_PROFILE: usize = 100;
+
+/// What the import does, the same for every profile.
+struct MergePlan<'a> {
+    person_type: PersonType,
+    on_match: OnMatch,
+    /// Tags added to every created or merged profile, besides its own.
+    import_tags: &'a [String],
+    now: &'a str,
+}
+
+/// What happened to one file profile.
+enum Outcome {
+    Created { person_id: i64 },
+    Updated { contacts: usize, person_id: i64 },
+    Promoted { contacts: usize, person_id: i64 },
+    Discarded,
+    Failed { code: ErrorCode, message: String },
+}
+
+impl Store {
+    /// Records the import, applies its profiles in one transaction and
+    /// returns its history entry.
+    ///
+    /// The import fails as a whole, with nothing applied, when a merged
+    /// profile would hold more than [`MAX_CONTACTS_PER_PROFILE`] contacts.
+    pub async fn apply_import(
+        &self,
+        request: &ImportRequest,
+        imported_by: &str,
+    ) -> anyhow::Result<ImportEntry> {
+        let import_id = self.insert_import(request, imported_by).await?;
+        match self.merge_profiles(import_id, request).await {
+            Ok(()) => {}
+            Err(error) => {
+                tracing::error!(import_id, "import failed: {error:#}");
+                self.finish_failed(
+                    import_id,
+                    "the server failed to write the profiles; see the server log",
+                )
+                .await?;
+            }
+        }
+        self.get_import(import_id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("import {import_id} vanished while it was applied"))
+    }
+
+    /// Inserts the history row, status Importing, with the analysis errors.
+    async fn insert_import(
+        &self,
+        request: &ImportRequest,
+        imported_by: &str,
+    ) -> anyhow::Result<i64> {
+        let mut tx = self.pool.begin().await?;
+        let summary = request.summary;
+        let import_id: i64 = sqlx::query_scalar(
+            "insert into import (imported_by, file_name, file_size, settings, choices, \
+             person_type, on_match, status, data_rows, valid_records, error_records, started_at) \
+             values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning import_id",
+        )
+        .bind(imported_by)
+        .bind(&request.file_name)
+        .bind(i64::try_from(request.file_size).unwrap_or(i64::MAX))
+        .bind(serde_json::to_string(&request.settings)?)
+        .bind(serde_json::to_string(&request.choices)?)
+        .bind(request.settings.person_type.key())
+        .bind(on_match_key(request.choices.on_match))
+        .bind(ImportStatus::Importing.key())
+        .bind(summary.data_rows)
+        .bind(summary.valid_records)
+        .bind(summary.error_records)
+        .bind(now_text())
+        .fetch_one(&mut *tx)
+        .await?;
+        insert_errors(&mut tx, import_id, &request.errors).await?;
+        tx.commit().await?;
+        Ok(import_id)
+    }
+
+    async fn merge_profiles(&self, import_id: i64, request: &ImportRequest) -> anyhow::Result<()> {
+        let now = now_text();
+        let import_tags = import_tags(&request.choices.tags, import_id);
+        let plan = MergePlan {
+            person_type: request.settings.person_type,
+            on_match: request.choices.on_match,
+            import_tags: &import_tags,
+            now: &now,
+        };
+
+        let mut tx = self.pool.begin().await?;
+        let mut counts = MergeCounts::default();
+        let mut failures = Vec::new();
+        let mut over_limit = Vec::new();
+        // Profiles the import created or changed, so they got its tags.
+        let mut touched = Vec::new();
+        for draft in &request.profiles {
+            match merge_profile(&mut tx, draft, &plan).await? {
+                Outcome::Created { person_id } => {
+                    counts.created += 1;
+                    touched.push(person_id);
+                }
+                Outcome::Discarded => counts.discarded += 1,
+                Outcome::Updated {
+                    contacts,
+                    person_id,
+                } => {
+                    counts.updated += 1;
+                    touched.push(person_id);
+                    if contacts > MAX_CONTACTS_PER_PROFILE {
+                        over_limit.push((person_id, contacts));
+                    }
+                }
+                Outcome::Promoted {
+                    contacts,
+                    person_id,
+                } => {
+                    counts.promoted += 1;
+                    touched.push(person_id);
+                    if contacts > MAX_CONTACTS_PER_PROFILE {
+                        over_limit.push((person_id, contacts));
+                    }
+                }
+                Outcome::Failed { code, message } => {
+                    counts.failed += 1;
+                    failures.extend(draft.rows.iter().map(|&row| RecordError {
+                        row,
+                        field: None,
+                        code,
+                        message: message.clone(),
+                    }));
+                }
+            }
+        }
+
+        if !over_limit.is_empty() {
+            tx.rollback().await?;
+            let profiles: Vec<String> = over_limit
+                .iter()
+                .map(|(person_id, contacts)| format!("profile {person_id} would hold {contacts}"))
+                .collect();
+            let reason = format!(
+                "nothing was imported because a profile may hold at most \
+                 {MAX_CONTACTS_PER_PROFILE} emails and phones together: {}",
+                profiles.join(", ")
+            );
+            self.finish_failed(import_id, &reason).await?;
+            return Ok(());
+        }
+
+        insert_errors(&mut tx, import_id, &failures).await?;
+        if let Some(journey_id) = request.choices.journey_id {
+            enroll(&mut tx, journey_id, import_id, &touched, &now).await?;
+        }
+        let status = if request.summary.error_records == 0 && counts.failed == 0 {
+            ImportStatus::Completed
+        } else {
+            ImportStatus::CompletedWithErrors
+        };
+        sqlx::query(
+            "update import set status = ?, created = ?, updated = ?, promoted = ?, \
+             discarded = ?, failed = ?, finished_at = ? where import_id = ?",
+        )
+        .bind(status.key())
+        .bind(counts.created)
+        .bind(counts.updated)
+        .bind(counts.promoted)
+        .bind(counts.discarded)
+        .bind(counts.failed)
+        .bind(now_text())
+        .bind(import_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn finish_failed(&self, import_id: i64, reason: &str) -> sqlx::Result<()> {
+        sqlx::query(
+            "update import set status = ?, failure = ?, finished_at = ? where import_id = ?",
+        )
+        .bind(ImportStatus::Failed.key())
+        .bind(reason)
+        .bind(now_text())
+        .bind(import_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}
+
+fn on_match_key(on_match: OnMatch) -> &'static str {
+    match on_match {
+        OnMatch::Discard => "discard",
+        OnMatch::Merge => "merge",
+    }
+}
+
+/// The tags that the tag choice adds to every imported profile.
+fn import_tags(choice: &TagChoice, import_id: i64) -> Vec<String> {
+    match choice {
+        TagChoice::None => Vec::new(),
+        TagChoice::Automatically => {
+            let stamp = chrono::Utc::now().format("%Y-%m-%d-%H%M");
+            // The id keeps two imports of the same minute apart.
+            vec![format!("import-{stamp}-{import_id}")]
+        }
+        TagChoice::Manually(tags) => {
+            let mut unique = BTreeSet::new();
+            for tag in tags {
+                let tag = tag.trim();
+                if !tag.is_empty() {
+                    unique.insert(tag.to_owned());
+                }
+            }
+            unique.into_iter().collect()
+        }
+    }
+}
+
+/// Enrolls the profiles in the journey; a profile already enrolled stays
+/// enrolled once.
+async fn enroll(
+    connection: &mut SqliteConnection,
+    journey_id: i64,
+    import_id: i64,
+    person_ids: &[i64],
+    now: &str,
+) -> sqlx::Result<()> {
+    for &person_id in person_ids {
+        sqlx::query(
+            "insert or ignore into journey_enrollment (journey_id, person_id, import_id, \
+             enrolled_at) values (?, ?, ?, ?)",
+        )
+        .bind(journey_id)
+        .bind(person_id)
+        .bind(import_id)
+        .bind(now)
+        .execute(&mut *connection)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn insert_errors(
+    connection: &mut SqliteConnection,
+    import_id: i64,
+    errors: &[RecordError],
+) -> sqlx::Result<()> {
+    for error in errors {
+        sqlx::query(
+            "insert into import_error (import_id, row, field, code, message) values (?, ?, ?, ?, ?)",
+        )
+        .bind(import_id)
+        .bind(error.row)
+        .bind(&error.field)
+        .bind(error.code.key())
+        .bind(&error.message)
+        .execute(&mut *connection)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The identifier values of one file profile.
+#[derive(Clone, Copy)]
+pub(super) struct Identifiers<'a> {
+    pub external_id: Option<&'a str>,
+    pub emails: &'a [String],
+    pub phones: &'a [String],
+}
+
+impl<'a> Identifiers<'a> {
+    fn of(values: &'a ProfileValues) -> Self {
+        Identifiers {
+            external_id: values.external_id.as_deref(),
+            emails: &values.emails,
+            phones: &values.phones,
+        }
+    }
+}
+
+/// Stored profiles that share an identifier with the file profile.
+pub(super) async fn matching_persons(
+    connection: &mut SqliteConnection,
+    identifiers: Identifiers<'_>,
+) -> sqlx::Result<BTreeSet<i64>> {
+    let mut person_ids = BTreeSet::new();
+    if let Some(external_id) = identifiers.external_id {
+        let found: Option<i64> =
+            sqlx::query_scalar("select person_id from person where external_id = ?")
+                .bind(external_id)
+                .fetch_optional(&mut *connection)
+                .await?;
+        person_ids.extend(found);
+    }
+    let contacts = [
+        (ContactTable::Email, identifiers.emails),
+        (ContactTable::Phone, identifiers.phones),
+    ];
+    for (table, list) in contacts {
+        let sql = format!(
+            "select person_id from {} where {} = ?",
+            table.table(),
+            table.column()
+        );
+        for value in list {
+            let found: Option<i64> = sqlx::query_scalar(AssertSqlSafe(sql.as_str()))
+                .bind(value)
+                .fetch_optional(&mut *connection)
+                .await?;
+            person_ids.extend(found);
+        }
+    }
+    Ok(person_ids)
+}
+
+async fn merge_profile(
+    connection: &mut SqliteConnection,
+    draft: &ProfileDraft,
+    plan: &MergePlan<'_>,
+) -> sqlx::Result<Outcome> {
+    let matches = matching_persons(connection, Identifiers::of(&draft.values)).await?;
+    let mut matches = matches.into_iter();
+    let Some(person_id) = matches.next() else {
+        let person_id = insert_person(connection, &draft.values, plan).await?;
+        return Ok(Outcome::Created { person_id });
+    };
+    if matches.next().is_some() {
+        return Ok(Outcome::Failed {
+            code: ErrorCode::AmbiguousMatch,
+            message: "the record's identifiers match two or more stored profiles, so it was \
+                      not merged; give each profile its own email, phone and external ID"
+                .into(),
+        });
+    }
+    if plan.on_match == OnMatch::Discard {
+        return Ok(Outcome::Discarded);
+    }
+    update_person(connection, person_id, &draft.values, plan).await
+}
+
+async fn insert_person(
+    connection: &mut SqliteConnection,
+    values: &ProfileValues,
+    plan: &MergePlan<'_>,
+) -> sqlx::Result<i64> {
+    let person_id: i64 = sqlx::query_scalar(
+        "insert into person (person_type, external_id, first_name, last_name, middle_name, \
+         gender, birth_date, address, city, country, preferred_language, custom, created_at, \
+         updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning person_id",
+    )
+    .bind(plan.person_type.key())
+    .bind(&values.external_id)
+    .bind(&values.first_name)
+    .bind(&values.last_name)
+    .bind(&values.middle_name)
+    .bind(&values.gender)
+    .bind(&values.birth_date)
+    .bind(&values.address)
+    .bind(&values.city)
+    .bind(&values.country)
+    .bind(&values.preferred_language)
+    .bind(custom_json(values))
+    .bind(plan.now)
+    .bind(plan.now)
+    .fetch_one(&mut *connection)
+    .await?;
+    add_contacts(
+        connection,
+        person_id,
+        ContactTable::Email,
+        &[],
+        &values.emails,
+    )
+    .await?;
+    add_contacts(
+        connection,
+        person_id,
+        ContactTable::Phone,
+        &[],
+        &values.phones,
+    )
+    .await?;
+    add_tags(connection, person_id, values, plan).await?;
+    Ok(person_id)
+}
+
+/// How the file's values combine with a stored profile's.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Combine {
+    /// The file's non-empty values replace the stored ones.
+    Overwrite,
+    /// The file's values fill only the stored profile's empty fields, so a
+    /// lead import never overwrites customer data.
+    FillEmpty,
+}
+
+fn combine(stored: &Option<String>, file: &Option<String>, mode: Combine) -> Option<String> {
+    match mode {
+        Combine::Overwrite => file.clone().or_else(|| stored.clone()),
+        Combine::FillEmpty => stored.clone().or_else(|| file.clone()),
+    }
+}
+
+async fn update_person(
+    connection: &mut SqliteConnection,
+    person_id: i64,
+    file: &ProfileValues,
+    plan: &MergePlan<'_>,
+) -> sqlx::Result<Outcome> {
+    let row = sqlx::query("select * from person where person_id = ?")
+        .bind(person_id)
+        .fetch_one(&mut *connection)
+        .await?;
+    let stored_type: PersonType = parse_key(&row, "person_type")?;
+    let stored = values_from_row(&row)?;
+
+    if let (Some(stored_id), Some(file_id)) = (&stored.external_id, &file.external_id) {
+        if stored_id != file_id {
+            return Ok(Outcome::Failed {
+                code: ErrorCode::ConflictingIdentifiers,
+                message: "the record's email or phone belongs to a stored profile with another \
+                          external ID, so it was not merged"
+                    .into(),
+            });
+        }
+    }
+
+    let mode = if plan.person_type == PersonType::Lead && stored_type == PersonType::Customer {
+        Combine::FillEmpty
+    } else {
+        Combine::Overwrite
+    };
+    let promoted = plan.person_type == PersonType::Customer && stored_type == PersonType::Lead;
+    let new_type = if promoted {
+        PersonType::Customer
+    } else {
+        stored_type
+    };
+    let mut custom = stored.custom.clone();
+    for (name, value) in &file.custom {
+        if mode == Combine::Overwrite || !custom.contains_key(name) {
+            custom.insert(name.clone(), value.clone());
+        }
+    }
+    let custom_text = serde_json::to_string(&custom).unwrap_or_else(|_| "{}".into());
+
+    sqlx::query(
+        "update person set person_type = ?, external_id = ?, first_name = ?, last_name = ?, \
+         middle_name = ?, gender = ?, birth_date = ?, address = ?, city = ?, country = ?, \
+         preferred_language = ?, custom = ?, updated_at = ? where person_id = ?",
+    )
+    .bind(new_type.key())
+    .bind(combine(
+        &stored.external_id,
+        &file.external_id,
+        Combine::FillEmpty,
+    ))
+    .bind(combine(&stored.first_name, &file.first_name, mode))
+    .bind(combine(&stored.last_name, &file.last_name, mode))
+    .bind(combine(&stored.middle_name, &file.middle_name, mode))
+    .bind(combine(&stored.gender, &file.gender, mode))
+    .bind(combine(&stored.birth_date, &file.birth_date, mode))
+    .bind(combine(&stored.address, &file.address, mode))
+    .bind(combine(&stored.city, &file.city, mode))
+    .bind(combine(&stored.country, &file.country, mode))
+    .bind(combine(
+        &stored.preferred_language,
+        &file.preferred_language,
+        mode,
+    ))
+    .bind(custom_text)
+    .bind(plan.now)
+    .bind(person_id)
+    .execute(&mut *connection)
+    .await?;
+
+    let stored_emails = contact_list(connection, ContactTable::Email, person_id).await?;
+    let stored_phones = contact_list(connection, ContactTable::Phone, person_id).await?;
+    let emails = add_contacts(
+        connection,
+        person_id,
+        ContactTable::Email,
+        &stored_emails,
+        &file.emails,
+    )
+    .await?;
+    let phones = add_contacts(
+        connection,
+        person_id,
+        ContactTable::Phone,
+        &stored_phones,
+        &file.phones,
+    )
+    .await?;
+    add_tags(connection, person_id, file, plan).await?;
+
+    let contacts = emails + phones;
+    Ok(if promoted {
+        Outcome::Promoted {
+            contacts,
+            person_id,
+        }
+    } else {
+        Outcome::Updated {
+            contacts,
+            person_id,
+        }
+    })
+}
+
+/// Adds the file's contacts that the profile lacks, after the stored ones,
+/// and returns how many contacts of this type the profile then holds.
+async fn add_contacts(
+    connection: &mut SqliteConnection,
+    person_id: i64,
+    table: ContactTable,
+    stored: &[String],
+    file: &[String],
+) -> sqlx::Result<usize> {
+    let sql = format!(
+        "insert into {} (person_id, {}, position) values (?, ?, ?)",
+        table.table(),
+        table.column()
+    );
+    let mut held: Vec<&String> = stored.iter().collect();
+    for value in file {
+        if held.contains(&value) {
+            continue;
+        }
+        let position = i64::try_from(held.len()).unwrap_or(i64::MAX);
+        sqlx::query(AssertSqlSafe(sql.as_str()))
+            .bind(person_id)
+            .bind(value)
+            .bind(position)
+            .execute(&mut *connection)
+            .await?;
+        held.push(value);
+    }
+    Ok(held.len())
+}
+
+async fn add_tags(
+    connection: &mut SqliteConnection,
+    person_id: i64,
+    values: &ProfileValues,
+    plan: &MergePlan<'_>,
+) -> sqlx::Result<()> {
+    for tag in values.tags.iter().chain(plan.import_tags) {
+        sqlx::query("insert or ignore into person_tag (person_id, tag) values (?, ?)")
+            .bind(person_id)
+            .bind(tag)
+            .execute(&mut *connection)
+            .await?;
+    }
+    Ok(())
+}
+
+fn custom_json(values: &ProfileValues) -> String {
+    serde_json::to_string(&values.custom).unwrap_or_else(|_| "{}".into())
+}

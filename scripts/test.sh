@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs what is missing and runs every check: formatting, clippy for
+# native and wasm32, the Rust tests, the shared tests in headless Chromium
+# through wasm-bindgen-test, and the browser tests against a release build.
+
+source "$(dirname "${BASH_SOURCE[0]}")/install.sh"
+cd "$ROOT"
+
+install_frontend_tools
+install_chromium
+install_npm_packages "$ROOT/tests/browser"
+
+# Chromium leaves folders behind in the temporary folder.
+export TMPDIR="$ROOT/tmp"
+mkdir -p "$TMPDIR"
+
+step() { echo; echo "==> $*"; }
+
+step "cargo fmt --check"
+cargo fmt --all --check
+
+step "clippy (native)"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "clippy (wasm32)"
+cargo clippy -p shared -p frontend --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+step "Rust tests"
+cargo build -p backend --bin people
+export PEOPLE_BIN="$ROOT/target/debug/people"
+cargo test --workspace
+
+step "shared tests in headless Chromium (wasm32)"
+(cd shared && CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown)
+
+step "release frontend build"
+build_frontend
+
+step "browser tests"
+(cd tests/browser && node --test)
+
+echo
+echo "all checks passed"
