@@ -73,3 +73,36 @@ install_frontend_tools() {
 build_frontend() {
     (cd "$ROOT/frontend" && TRUNK_OFFLINE=true TRUNK_SKIP_VERSION_CHECK=true trunk build --release)
 }
+
+# Starts the local PostgreSQL cluster and makes sure the `people` role
+# exists, then prints an admin URL for the tests. Installs PostgreSQL from
+# Debian when it is missing.
+start_postgres() {
+    if ! command -v pg_ctlcluster >/dev/null; then
+        echo "installing PostgreSQL from Debian" >&2
+        as_root apt-get update >&2
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql >&2
+    fi
+    local cluster
+    cluster="$(pg_lsclusters --no-header | awk 'NR == 1 { print $1 " " $2 }')"
+    if [ -z "$cluster" ]; then
+        echo "no PostgreSQL cluster found: create one with pg_createcluster" >&2
+        exit 1
+    fi
+    # shellcheck disable=SC2086
+    as_root pg_ctlcluster $cluster start >/dev/null 2>&1 || true
+    local port
+    port="$(pg_lsclusters --no-header | awk 'NR == 1 { print $3 }')"
+    as_root su postgres -c "psql -p $port -qtAc \"select 1 from pg_roles where rolname = 'people'\"" | grep -q 1 ||
+        as_root su postgres -c "psql -p $port -qc \"create role people login createdb password 'people'\"" >&2
+    echo "postgres://people:people@127.0.0.1:$port/postgres"
+}
+
+# Drops the databases that the tests created on the PostgreSQL server.
+drop_test_databases() {
+    local admin_url="$1"
+    psql "$admin_url" -qtAc "select datname from pg_database where datname like 'people_test_%'" |
+        while read -r name; do
+            psql "$admin_url" -qc "drop database if exists $name" >/dev/null
+        done
+}

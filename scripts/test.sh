@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing and runs every check: formatting, clippy for
-# native and wasm32, the Rust tests, the shared tests in headless Chromium
-# through wasm-bindgen-test, and the browser tests against a release build.
+# native and wasm32, the Rust tests (the store suite on SQLite and on the
+# local PostgreSQL), the shared tests in headless Chromium through
+# wasm-bindgen-test, and the browser tests against a release build.
 
 source "$(dirname "${BASH_SOURCE[0]}")/install.sh"
 cd "$ROOT"
@@ -9,6 +10,7 @@ cd "$ROOT"
 install_frontend_tools
 install_chromium
 install_npm_packages "$ROOT/tests/browser"
+POSTGRES_ADMIN_URL="$(start_postgres)"
 
 # Chromium leaves folders behind in the temporary folder.
 export TMPDIR="$ROOT/tmp"
@@ -29,6 +31,11 @@ step "Rust tests"
 cargo build -p backend --bin people
 export PEOPLE_BIN="$ROOT/target/debug/people"
 cargo test --workspace
+
+step "store conformance tests on PostgreSQL"
+drop_test_databases "$POSTGRES_ADMIN_URL"
+PEOPLE_TEST_POSTGRES_URL="$POSTGRES_ADMIN_URL" cargo test -p people-tests --test api
+drop_test_databases "$POSTGRES_ADMIN_URL"
 
 step "shared tests in headless Chromium (wasm32)"
 (cd shared && CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown)

@@ -1,4 +1,8 @@
-//! API tests against a real server on loopback with a temporary SQLite file.
+//! API tests against a real server on loopback: the store conformance
+//! suite. Each test gets a fresh temporary SQLite file, or, when
+//! `PEOPLE_TEST_POSTGRES_URL` names a PostgreSQL server (an admin URL such
+//! as `postgres://people:people@127.0.0.1/postgres`), a fresh database on
+//! it.
 
 use std::net::SocketAddr;
 
@@ -18,7 +22,7 @@ struct TestServer {
 impl TestServer {
     async fn start() -> TestServer {
         let folder = tempfile::tempdir().expect("cannot create a temporary folder");
-        let url = format!("sqlite://{}", folder.path().join("people.db").display());
+        let url = test_database_url(folder.path()).await;
         let store = backend::store::Store::open(&url)
             .await
             .expect("cannot open the store");
@@ -76,6 +80,34 @@ impl TestServer {
             .expect("response is not a page of persons");
         page.items
     }
+}
+
+/// A fresh database for one test: a SQLite file in `folder`, or a new
+/// PostgreSQL database when `PEOPLE_TEST_POSTGRES_URL` is set.
+async fn test_database_url(folder: &std::path::Path) -> String {
+    let Ok(admin_url) = std::env::var("PEOPLE_TEST_POSTGRES_URL") else {
+        return format!("sqlite://{}", folder.join("people.db").display());
+    };
+    use sqlx::Connection;
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let number = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let name = format!("people_test_{}_{number}", std::process::id());
+    let mut admin = sqlx::PgConnection::connect(&admin_url)
+        .await
+        .expect("cannot connect to PEOPLE_TEST_POSTGRES_URL");
+    for statement in [
+        format!("drop database if exists {name}"),
+        format!("create database {name}"),
+    ] {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(statement))
+            .execute(&mut admin)
+            .await
+            .expect("cannot create a test database");
+    }
+    let (base, _) = admin_url
+        .rsplit_once('/')
+        .expect("PEOPLE_TEST_POSTGRES_URL has no database name");
+    format!("{base}/{name}")
 }
 
 async fn axum_serve(listener: tokio::net::TcpListener, app: axum::Router) {

@@ -15,16 +15,17 @@ pub enum Inserted<T> {
     NameTaken,
 }
 
-/// Whether `error` is the violation of the named unique constraint. SQLite
-/// reports the columns, not the constraint name, so the check matches the
-/// `table.column` text that SQLite puts in its message.
-fn is_unique_violation(error: &sqlx::Error, table_column: &str) -> bool {
-    match error {
-        sqlx::Error::Database(database) => {
-            database.is_unique_violation() && database.message().contains(table_column)
-        }
-        _ => false,
-    }
+/// Whether `error` violates the unique constraint on `table.column`, named
+/// `table_column_unique` in the migrations. PostgreSQL reports the
+/// constraint name, SQLite only `table.column` in its message.
+fn is_unique_violation(error: &sqlx::Error, table: &str, column: &str) -> bool {
+    let sqlx::Error::Database(database) = error else {
+        return false;
+    };
+    let constraint = format!("{table}_{column}_unique");
+    database.is_unique_violation()
+        && (database.constraint() == Some(constraint.as_str())
+            || database.message().contains(&format!("{table}.{column}")))
 }
 
 impl Store {
@@ -59,7 +60,7 @@ impl Store {
         definition: &AttributeDefinition,
     ) -> sqlx::Result<Inserted<()>> {
         let result = sqlx::query(
-            "insert into custom_attribute (name, attribute_type, created_at) values (?, ?, ?)",
+            "insert into custom_attribute (name, attribute_type, created_at) values ($1, $2, $3)",
         )
         .bind(&definition.name)
         .bind(definition.attribute_type.key())
@@ -68,7 +69,7 @@ impl Store {
         .await;
         match result {
             Ok(_) => Ok(Inserted::Added(())),
-            Err(error) if is_unique_violation(&error, "custom_attribute.name") => {
+            Err(error) if is_unique_violation(&error, "custom_attribute", "name") => {
                 Ok(Inserted::NameTaken)
             }
             Err(error) => Err(error),
@@ -78,7 +79,7 @@ impl Store {
     /// Removes a custom attribute definition; stored values stay on the
     /// profiles. Returns whether it existed.
     pub async fn remove_attribute(&self, name: &str) -> sqlx::Result<bool> {
-        let result = sqlx::query("delete from custom_attribute where name = ?")
+        let result = sqlx::query("delete from custom_attribute where name = $1")
             .bind(name)
             .execute(&self.pool)
             .await?;
@@ -101,8 +102,8 @@ impl Store {
     pub async fn get_journey(&self, journey_id: i64) -> sqlx::Result<Option<Journey>> {
         let row = sqlx::query(
             "select journey_id, name, active, \
-             (select count(*) from journey_enrollment e where e.journey_id = ?) as enrolled \
-             from journey where journey_id = ?",
+             (select count(*) from journey_enrollment e where e.journey_id = $1) as enrolled \
+             from journey where journey_id = $2",
         )
         .bind(journey_id)
         .bind(journey_id)
@@ -115,18 +116,18 @@ impl Store {
     pub async fn add_journey(&self, name: &str, active: bool) -> sqlx::Result<Inserted<i64>> {
         let now = now_text();
         let result = sqlx::query_scalar(
-            "insert into journey (name, active, created_at, updated_at) values (?, ?, ?, ?) \
+            "insert into journey (name, active, created_at, updated_at) values ($1, $2, $3, $4) \
              returning journey_id",
         )
         .bind(name)
-        .bind(active)
+        .bind(i64::from(active))
         .bind(&now)
         .bind(&now)
         .fetch_one(&self.pool)
         .await;
         match result {
             Ok(journey_id) => Ok(Inserted::Added(journey_id)),
-            Err(error) if is_unique_violation(&error, "journey.name") => Ok(Inserted::NameTaken),
+            Err(error) if is_unique_violation(&error, "journey", "name") => Ok(Inserted::NameTaken),
             Err(error) => Err(error),
         }
     }
@@ -134,8 +135,8 @@ impl Store {
     /// Turns a journey on or off. Returns whether it exists.
     pub async fn set_journey_active(&self, journey_id: i64, active: bool) -> sqlx::Result<bool> {
         let result =
-            sqlx::query("update journey set active = ?, updated_at = ? where journey_id = ?")
-                .bind(active)
+            sqlx::query("update journey set active = $1, updated_at = $2 where journey_id = $3")
+                .bind(i64::from(active))
                 .bind(now_text())
                 .bind(journey_id)
                 .execute(&self.pool)
@@ -144,11 +145,11 @@ impl Store {
     }
 }
 
-fn journey_from_row(row: &sqlx::sqlite::SqliteRow) -> sqlx::Result<Journey> {
+fn journey_from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<Journey> {
     Ok(Journey {
         journey_id: row.try_get("journey_id")?,
         name: row.try_get("name")?,
-        active: row.try_get("active")?,
+        active: row.try_get::<i64, _>("active")? != 0,
         enrolled: row
             .try_get::<i64, _>("enrolled")?
             .try_into()

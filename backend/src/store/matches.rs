@@ -28,7 +28,7 @@ impl Store {
                 (Some(_), Some(_)) => counts.ambiguous += 1,
                 (Some(person_id), None) => {
                     let person_type: String =
-                        sqlx::query_scalar("select person_type from person where person_id = ?")
+                        sqlx::query_scalar("select person_type from person where person_id = $1")
                             .bind(person_id)
                             .fetch_one(&mut *connection)
                             .await?;

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use shared::wire::{ImportEntry, ImportRequest, ImportStatus, MergeCounts, OnMatch, TagChoice};
 use shared::{ErrorCode, PersonType, ProfileDraft, ProfileValues, RecordError};
 // Dynamic SQL here only joins constant table and column names.
-use sqlx::{AssertSqlSafe, SqliteConnection};
+use sqlx::{AnyConnection, AssertSqlSafe};
 
 use super::history::parse_key;
 use super::persons::{contact_list, values_from_row, ContactTable};
@@ -73,7 +73,7 @@ impl Store {
         let import_id: i64 = sqlx::query_scalar(
             "insert into import (imported_by, file_name, file_size, settings, choices, \
              person_type, on_match, status, data_rows, valid_records, error_records, started_at) \
-             values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning import_id",
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning import_id",
         )
         .bind(imported_by)
         .bind(&request.file_name)
@@ -83,9 +83,9 @@ impl Store {
         .bind(request.settings.person_type.key())
         .bind(on_match_key(request.choices.on_match))
         .bind(ImportStatus::Importing.key())
-        .bind(summary.data_rows)
-        .bind(summary.valid_records)
-        .bind(summary.error_records)
+        .bind(i64::from(summary.data_rows))
+        .bind(i64::from(summary.valid_records))
+        .bind(i64::from(summary.error_records))
         .bind(now_text())
         .fetch_one(&mut *tx)
         .await?;
@@ -174,15 +174,15 @@ impl Store {
             ImportStatus::CompletedWithErrors
         };
         sqlx::query(
-            "update import set status = ?, created = ?, updated = ?, promoted = ?, \
-             discarded = ?, failed = ?, finished_at = ? where import_id = ?",
+            "update import set status = $1, created = $2, updated = $3, promoted = $4, \
+             discarded = $5, failed = $6, finished_at = $7 where import_id = $8",
         )
         .bind(status.key())
-        .bind(counts.created)
-        .bind(counts.updated)
-        .bind(counts.promoted)
-        .bind(counts.discarded)
-        .bind(counts.failed)
+        .bind(i64::from(counts.created))
+        .bind(i64::from(counts.updated))
+        .bind(i64::from(counts.promoted))
+        .bind(i64::from(counts.discarded))
+        .bind(i64::from(counts.failed))
         .bind(now_text())
         .bind(import_id)
         .execute(&mut *tx)
@@ -193,7 +193,7 @@ impl Store {
 
     async fn finish_failed(&self, import_id: i64, reason: &str) -> sqlx::Result<()> {
         sqlx::query(
-            "update import set status = ?, failure = ?, finished_at = ? where import_id = ?",
+            "update import set status = $1, failure = $2, finished_at = $3 where import_id = $4",
         )
         .bind(ImportStatus::Failed.key())
         .bind(reason)
@@ -237,7 +237,7 @@ fn import_tags(choice: &TagChoice, import_id: i64) -> Vec<String> {
 /// Enrolls the profiles in the journey; a profile already enrolled stays
 /// enrolled once.
 async fn enroll(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     journey_id: i64,
     import_id: i64,
     person_ids: &[i64],
@@ -245,8 +245,8 @@ async fn enroll(
 ) -> sqlx::Result<()> {
     for &person_id in person_ids {
         sqlx::query(
-            "insert or ignore into journey_enrollment (journey_id, person_id, import_id, \
-             enrolled_at) values (?, ?, ?, ?)",
+            "insert into journey_enrollment (journey_id, person_id, import_id, \
+             enrolled_at) values ($1, $2, $3, $4) on conflict do nothing",
         )
         .bind(journey_id)
         .bind(person_id)
@@ -259,16 +259,16 @@ async fn enroll(
 }
 
 async fn insert_errors(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     import_id: i64,
     errors: &[RecordError],
 ) -> sqlx::Result<()> {
     for error in errors {
         sqlx::query(
-            "insert into import_error (import_id, row, field, code, message) values (?, ?, ?, ?, ?)",
+            "insert into import_error (import_id, record_row, field, code, message) values ($1, $2, $3, $4, $5)",
         )
         .bind(import_id)
-        .bind(error.row)
+        .bind(i64::from(error.row))
         .bind(&error.field)
         .bind(error.code.key())
         .bind(&error.message)
@@ -298,13 +298,13 @@ impl<'a> Identifiers<'a> {
 
 /// Stored profiles that share an identifier with the file profile.
 pub(super) async fn matching_persons(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     identifiers: Identifiers<'_>,
 ) -> sqlx::Result<BTreeSet<i64>> {
     let mut person_ids = BTreeSet::new();
     if let Some(external_id) = identifiers.external_id {
         let found: Option<i64> =
-            sqlx::query_scalar("select person_id from person where external_id = ?")
+            sqlx::query_scalar("select person_id from person where external_id = $1")
                 .bind(external_id)
                 .fetch_optional(&mut *connection)
                 .await?;
@@ -316,7 +316,7 @@ pub(super) async fn matching_persons(
     ];
     for (table, list) in contacts {
         let sql = format!(
-            "select person_id from {} where {} = ?",
+            "select person_id from {} where {} = $1",
             table.table(),
             table.column()
         );
@@ -332,7 +332,7 @@ pub(super) async fn matching_persons(
 }
 
 async fn merge_profile(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     draft: &ProfileDraft,
     plan: &MergePlan<'_>,
 ) -> sqlx::Result<Outcome> {
@@ -357,14 +357,14 @@ async fn merge_profile(
 }
 
 async fn insert_person(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     values: &ProfileValues,
     plan: &MergePlan<'_>,
 ) -> sqlx::Result<i64> {
     let person_id: i64 = sqlx::query_scalar(
         "insert into person (person_type, external_id, first_name, last_name, middle_name, \
          gender, birth_date, address, city, country, preferred_language, custom, created_at, \
-         updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning person_id",
+         updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) returning person_id",
     )
     .bind(plan.person_type.key())
     .bind(&values.external_id)
@@ -420,12 +420,12 @@ fn combine(stored: &Option<String>, file: &Option<String>, mode: Combine) -> Opt
 }
 
 async fn update_person(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     person_id: i64,
     file: &ProfileValues,
     plan: &MergePlan<'_>,
 ) -> sqlx::Result<Outcome> {
-    let row = sqlx::query("select * from person where person_id = ?")
+    let row = sqlx::query("select * from person where person_id = $1")
         .bind(person_id)
         .fetch_one(&mut *connection)
         .await?;
@@ -463,9 +463,9 @@ async fn update_person(
     let custom_text = serde_json::to_string(&custom).unwrap_or_else(|_| "{}".into());
 
     sqlx::query(
-        "update person set person_type = ?, external_id = ?, first_name = ?, last_name = ?, \
-         middle_name = ?, gender = ?, birth_date = ?, address = ?, city = ?, country = ?, \
-         preferred_language = ?, custom = ?, updated_at = ? where person_id = ?",
+        "update person set person_type = $1, external_id = $2, first_name = $3, last_name = $4, \
+         middle_name = $5, gender = $6, birth_date = $7, address = $8, city = $9, country = $10, \
+         preferred_language = $11, custom = $12, updated_at = $13 where person_id = $14",
     )
     .bind(new_type.key())
     .bind(combine(
@@ -529,14 +529,14 @@ async fn update_person(
 /// Adds the file's contacts that the profile lacks, after the stored ones,
 /// and returns how many contacts of this type the profile then holds.
 async fn add_contacts(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     person_id: i64,
     table: ContactTable,
     stored: &[String],
     file: &[String],
 ) -> sqlx::Result<usize> {
     let sql = format!(
-        "insert into {} (person_id, {}, position) values (?, ?, ?)",
+        "insert into {} (person_id, {}, position) values ($1, $2, $3)",
         table.table(),
         table.column()
     );
@@ -558,17 +558,19 @@ async fn add_contacts(
 }
 
 async fn add_tags(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     person_id: i64,
     values: &ProfileValues,
     plan: &MergePlan<'_>,
 ) -> sqlx::Result<()> {
     for tag in values.tags.iter().chain(plan.import_tags) {
-        sqlx::query("insert or ignore into person_tag (person_id, tag) values (?, ?)")
-            .bind(person_id)
-            .bind(tag)
-            .execute(&mut *connection)
-            .await?;
+        sqlx::query(
+            "insert into person_tag (person_id, tag) values ($1, $2) on conflict do nothing",
+        )
+        .bind(person_id)
+        .bind(tag)
+        .execute(&mut *connection)
+        .await?;
     }
     Ok(())
 }

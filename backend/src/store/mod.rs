@@ -9,44 +9,99 @@ mod persons;
 
 pub use catalog::Inserted;
 
-use std::str::FromStr;
-use std::time::Duration;
+use std::path::Path;
 
 use anyhow::Context;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+use sqlx::any::AnyPoolOptions;
+use sqlx::AnyPool;
+use sqlx::Executor;
+
+/// The database engine behind the store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    /// The embedded default: one file, one writer at a time.
+    Sqlite,
+    /// PostgreSQL or a PostgreSQL-compatible engine, for several instances.
+    Postgres,
+}
 
 /// A handle to the store; cheap to clone.
+///
+/// The SQL is written once for both engines: `$N` placeholders (which the
+/// SQLite driver of sqlx also accepts), `on conflict do nothing`,
+/// `returning`, integer flags in place of booleans and timestamps as
+/// RFC 3339 text.
 #[derive(Clone, Debug)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: AnyPool,
+    engine: Engine,
 }
 
 impl Store {
-    /// Opens the database at `url` (`sqlite://PATH`), creating the file and
-    /// its folder on first start, and runs the migrations.
+    /// Opens the database at `url` (`sqlite://PATH` or `postgres://...`),
+    /// creating a SQLite file and its folder on first start, and runs the
+    /// migrations.
     pub async fn open(url: &str) -> anyhow::Result<Store> {
-        let options = SqliteConnectOptions::from_str(url)
-            .with_context(|| format!("invalid database URL {url}: expected sqlite://PATH"))?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
-        if let Some(folder) = options.get_filename().parent() {
-            if !folder.as_os_str().is_empty() {
-                std::fs::create_dir_all(folder)
-                    .with_context(|| format!("cannot create the folder {}", folder.display()))?;
-            }
+        sqlx::any::install_default_drivers();
+        let (engine, url) = if let Some(path) = url.strip_prefix("sqlite://") {
+            let path = path.split('?').next().unwrap_or_default();
+            create_parent_folder(Path::new(path))?;
+            let url = if url.contains('?') {
+                url.to_owned()
+            } else {
+                format!("{url}?mode=rwc")
+            };
+            (Engine::Sqlite, url)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            (Engine::Postgres, url.to_owned())
+        } else {
+            anyhow::bail!("unsupported database URL {url}: use sqlite://PATH or postgres://...");
+        };
+
+        let mut options = AnyPoolOptions::new();
+        if engine == Engine::Sqlite {
+            // SQLite allows one writer, so more connections only wait.
+            options = options.max_connections(4).after_connect(|connection, _| {
+                Box::pin(async move {
+                    connection
+                        .execute(
+                            "pragma foreign_keys = on; pragma busy_timeout = 10000; \
+                             pragma journal_mode = wal; pragma synchronous = normal;",
+                        )
+                        .await?;
+                    Ok(())
+                })
+            });
+        } else {
+            options = options.max_connections(16);
         }
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
-            .await?;
-        sqlx::migrate!("./migrations")
+        let pool = options.connect(&url).await?;
+
+        let migrator = match engine {
+            Engine::Sqlite => sqlx::migrate!("./migrations/sqlite"),
+            Engine::Postgres => sqlx::migrate!("./migrations/postgres"),
+        };
+        migrator
             .run(&pool)
             .await
             .context("database migration failed")?;
-        Ok(Store { pool })
+        Ok(Store { pool, engine })
     }
+
+    /// The engine behind the store.
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+}
+
+fn create_parent_folder(path: &Path) -> anyhow::Result<()> {
+    if let Some(folder) = path.parent() {
+        if !folder.as_os_str().is_empty() {
+            std::fs::create_dir_all(folder)
+                .with_context(|| format!("cannot create the folder {}", folder.display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// The current time as RFC 3339 UTC text, to the second.

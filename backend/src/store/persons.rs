@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use shared::wire::{Page, Person};
 use shared::ProfileValues;
 // Dynamic SQL here only joins constant table and column names.
-use sqlx::{AssertSqlSafe, Row, SqliteConnection};
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 use super::history::parse_key;
 use super::{page_offset, Store};
@@ -17,7 +17,7 @@ impl Store {
         let total: i64 = sqlx::query_scalar("select count(*) from person")
             .fetch_one(&mut *connection)
             .await?;
-        let rows = sqlx::query("select * from person order by person_id limit ? offset ?")
+        let rows = sqlx::query("select * from person order by person_id limit $1 offset $2")
             .bind(i64::from(per_page))
             .bind(page_offset(page, per_page))
             .fetch_all(&mut *connection)
@@ -29,7 +29,7 @@ impl Store {
             values.emails = contact_list(&mut connection, ContactTable::Email, person_id).await?;
             values.phones = contact_list(&mut connection, ContactTable::Phone, person_id).await?;
             values.tags =
-                sqlx::query_scalar("select tag from person_tag where person_id = ? order by tag")
+                sqlx::query_scalar("select tag from person_tag where person_id = $1 order by tag")
                     .bind(person_id)
                     .fetch_all(&mut *connection)
                     .await?;
@@ -49,7 +49,7 @@ impl Store {
 }
 
 /// The single-valued fields and custom attributes of a `person` row.
-pub(super) fn values_from_row(row: &sqlx::sqlite::SqliteRow) -> sqlx::Result<ProfileValues> {
+pub(super) fn values_from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<ProfileValues> {
     let custom_text: String = row.try_get("custom")?;
     let custom: BTreeMap<String, String> = serde_json::from_str(&custom_text).map_err(|error| {
         sqlx::Error::Decode(format!("invalid custom attributes: {error}").into())
@@ -95,12 +95,12 @@ impl ContactTable {
 
 /// The contacts of one profile, main contact first.
 pub(super) async fn contact_list(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     table: ContactTable,
     person_id: i64,
 ) -> sqlx::Result<Vec<String>> {
     let sql = format!(
-        "select {column} from {table} where person_id = ? order by position",
+        "select {column} from {table} where person_id = $1 order by position",
         column = table.column(),
         table = table.table()
     );

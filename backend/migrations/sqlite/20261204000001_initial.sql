@@ -75,9 +75,10 @@ create index import_started on import (started_at);
 -- Error records of an import: the analysis errors and the merge failures.
 create table import_error (
     import_id integer not null references import (import_id) on delete cascade,
-    row integer not null,
+    -- Row number as a spreadsheet shows it.
+    record_row integer not null,
     field text,
     code text not null,
     message text not null
 );
-create index import_error_import on import_error (import_id, row);
+create index import_error_import on import_error (import_id, record_row);
