@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{RecordError, Warning};
+use crate::field::{ProfileField, CUSTOM_PREFIX};
 
 /// Normalized field values of one record or one profile.
 ///
@@ -89,4 +90,42 @@ pub struct Analysis {
     pub records: Vec<Record>,
     /// Profiles formed from the valid records, in order of first row.
     pub profiles: Vec<ProfileDraft>,
+}
+
+/// Builds the JSON object of a record's normalized values, keyed by field
+/// key: every built-in single-valued field as a string or `null`, `email`,
+/// `phone` and `tags` as lists, and each custom attribute as
+/// `custom:NAME`.
+pub fn record_fields(values: &ProfileValues) -> serde_json::Map<String, serde_json::Value> {
+    use serde_json::Value;
+
+    let text = |value: &Option<String>| value.clone().map_or(Value::Null, Value::String);
+    let list =
+        |values: &[String]| Value::Array(values.iter().cloned().map(Value::String).collect());
+    let mut fields = serde_json::Map::new();
+    for field in ProfileField::ALL {
+        let value = match field {
+            ProfileField::ExternalId => text(&values.external_id),
+            ProfileField::FirstName => text(&values.first_name),
+            ProfileField::LastName => text(&values.last_name),
+            ProfileField::MiddleName => text(&values.middle_name),
+            ProfileField::Gender => text(&values.gender),
+            ProfileField::BirthDate => text(&values.birth_date),
+            ProfileField::Address => text(&values.address),
+            ProfileField::City => text(&values.city),
+            ProfileField::Country => text(&values.country),
+            ProfileField::PreferredLanguage => text(&values.preferred_language),
+            ProfileField::Tags => list(&values.tags),
+            ProfileField::Phone => list(&values.phones),
+            ProfileField::Email => list(&values.emails),
+        };
+        fields.insert(field.key().to_owned(), value);
+    }
+    for (name, value) in &values.custom {
+        fields.insert(
+            format!("{CUSTOM_PREFIX}{name}"),
+            Value::String(value.clone()),
+        );
+    }
+    fields
 }

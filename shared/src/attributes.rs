@@ -192,7 +192,13 @@ mod tests {
 
     #[test]
     fn attribute_values_normalize_by_type() {
-        let cases: [(AttributeType, &str, Option<&str>, Result<Option<&str>, ()>); 14] = [
+        type Case<'a> = (
+            AttributeType,
+            &'a str,
+            Option<&'a str>,
+            Result<Option<&'a str>, ()>,
+        );
+        let cases: [Case; 14] = [
             (
                 AttributeType::Text,
                 "  Acme Ltd ",
@@ -259,8 +265,10 @@ mod tests {
 
     #[test]
     fn undefined_and_invalid_values_are_errors() {
-        let mut draft = ProfileDraft::default();
-        draft.rows = vec![4];
+        let mut draft = ProfileDraft {
+            rows: vec![4],
+            ..ProfileDraft::default()
+        };
         draft.values.custom.insert("plz".into(), "01067".into());
         draft.values.custom.insert("score".into(), "1e3".into());
         draft.values.custom.insert("unknown".into(), "x".into());

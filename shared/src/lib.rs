@@ -12,15 +12,17 @@
 
 pub mod analysis;
 pub mod analyze;
+pub mod attributes;
 pub mod error;
 pub mod field;
 pub mod intake;
+pub mod rules;
 pub mod settings;
 pub mod table;
 pub mod validate;
 pub mod wire;
 
-pub use analysis::{Analysis, ProfileDraft, ProfileValues, Record, Summary};
+pub use analysis::{record_fields, Analysis, ProfileDraft, ProfileValues, Record, Summary};
 pub use analyze::analyze;
 pub use error::{ErrorCode, RecordError, RejectCode, Rejection, Warning};
 pub use field::{FieldKey, ProfileField};
@@ -60,3 +62,6 @@ pub fn check_upload_size(file_name: &str, size: u64) -> Result<(), Rejection> {
         ),
     ))
 }
+
+#[cfg(all(test, target_arch = "wasm32"))]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

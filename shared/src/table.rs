@@ -88,6 +88,22 @@ pub struct SourceInfo {
     pub warnings: Vec<Warning>,
 }
 
+impl SourceInfo {
+    /// Creates the information of a file of the given format, with nothing
+    /// else found out yet.
+    pub fn new(format: FileFormat) -> Self {
+        SourceInfo {
+            format,
+            zip_entry: None,
+            encoding: None,
+            delimiter: None,
+            sheets: Vec::new(),
+            sheet: None,
+            warnings: Vec::new(),
+        }
+    }
+}
+
 /// A decoded file: the header row and the data rows below it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Table {
