@@ -1,0 +1,417 @@
+//! State and actions of the import steps: file, preview, mapping,
+//! analysis, import choices and outcome.
+//!
+//! [`ImportFlow`] lives as long as the app, so leaving the import page for
+//! another page and coming back keeps the work done so far.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::wire::{ImportChoices, ImportEntry, ImportRequest, OnMatch, TagChoice};
+use shared::{PersonType, ReadChoices, Settings, MAX_UPLOAD_BYTES};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::File;
+
+use crate::api;
+use crate::bridge::{js_error_text, AnalysisWorker, WorkerFailure};
+use crate::display::format_bytes;
+use crate::mapping::state::{MappingProblem, MappingState};
+use crate::notice::{Notice, Notices};
+use crate::protocol::{AnalysisResult, Preview, Stage, Task, TaskOutput};
+
+/// The analysis of the current file and the settings it ran with.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Analyzed {
+    pub settings: Settings,
+    pub result: AnalysisResult,
+}
+
+/// Tag option of the import choices.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TagMode {
+    #[default]
+    None,
+    Automatically,
+    Manually,
+}
+
+/// The step after the analysis.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ImportStep {
+    /// Choosing what happens to matches and tags.
+    #[default]
+    Choose,
+    /// Reviewing the import before it is sent.
+    Confirm,
+    /// Waiting for the server.
+    Sending,
+}
+
+/// The state of the import steps, shared through context.
+#[derive(Clone, Copy)]
+pub struct ImportFlow {
+    /// The chosen file; its bytes are read again for every worker task.
+    file: StoredValue<Option<File>, LocalStorage>,
+    pub file_name: RwSignal<Option<String>>,
+    pub file_size: RwSignal<u64>,
+    pub skip_rows: RwSignal<usize>,
+    /// Worksheet to read; `None` reads the first visible one.
+    pub sheet: RwSignal<Option<String>>,
+    pub person_type: RwSignal<PersonType>,
+    pub preview: RwSignal<Option<Preview>>,
+    /// Whether a preview is being read.
+    pub reading: RwSignal<bool>,
+    pub mapping: RwSignal<MappingState>,
+    /// Stage of the running analysis, `None` when none runs.
+    pub stage: RwSignal<Option<Stage>>,
+    pub analyzed: RwSignal<Option<Analyzed>>,
+    pub on_match: RwSignal<OnMatch>,
+    pub tag_mode: RwSignal<TagMode>,
+    /// Text of the "Tag name" input: one tag, or several separated by
+    /// commas.
+    pub tag_name: RwSignal<String>,
+    pub step: RwSignal<ImportStep>,
+    pub outcome: RwSignal<Option<ImportEntry>>,
+    worker: StoredValue<AnalysisWorker, LocalStorage>,
+    /// Number of the latest preview request; responses to older ones are dropped.
+    preview_request: StoredValue<u64>,
+    notices: Notices,
+}
+
+impl ImportFlow {
+    /// Creates the empty flow; `notices` receives its errors.
+    pub fn new(notices: Notices) -> Self {
+        ImportFlow {
+            file: StoredValue::new_local(None),
+            file_name: RwSignal::new(None),
+            file_size: RwSignal::new(0),
+            skip_rows: RwSignal::new(0),
+            sheet: RwSignal::new(None),
+            person_type: RwSignal::new(PersonType::Lead),
+            preview: RwSignal::new(None),
+            reading: RwSignal::new(false),
+            mapping: RwSignal::new(MappingState::default()),
+            stage: RwSignal::new(None),
+            analyzed: RwSignal::new(None),
+            on_match: RwSignal::new(OnMatch::Discard),
+            tag_mode: RwSignal::new(TagMode::None),
+            tag_name: RwSignal::new(String::new()),
+            step: RwSignal::new(ImportStep::Choose),
+            outcome: RwSignal::new(None),
+            worker: StoredValue::new_local(AnalysisWorker::default()),
+            preview_request: StoredValue::new(0),
+            notices,
+        }
+    }
+
+    /// Starts over with `file`: the skip rows, worksheet, analysis and
+    /// outcome are reset and the preview is read.
+    pub fn select_file(self, file: File) {
+        let size = file.size() as u64;
+        if size > MAX_UPLOAD_BYTES {
+            self.notices.show(format!(
+                "“{}” is {}, more than the limit of {}. Split the file or remove columns \
+                 that are not needed, then upload it again.",
+                file.name(),
+                format_bytes(size),
+                format_bytes(MAX_UPLOAD_BYTES)
+            ));
+            return;
+        }
+        self.notices.clear();
+        // A task of the previous file would only delay this one.
+        self.worker.with_value(AnalysisWorker::restart);
+        self.file_name.set(Some(file.name()));
+        self.file_size.set(size);
+        self.file.set_value(Some(file));
+        self.skip_rows.set(0);
+        self.sheet.set(None);
+        self.preview.set(None);
+        self.mapping.set(MappingState::default());
+        self.clear_analysis();
+        self.outcome.set(None);
+        self.refresh_preview();
+    }
+
+    /// Reads the preview again with the current skip rows and worksheet.
+    /// Choices of columns whose header stays the same are kept.
+    pub fn refresh_preview(self) {
+        let Some(file) = self.file.get_value() else {
+            return;
+        };
+        let request = self.preview_request.get_value() + 1;
+        self.preview_request.set_value(request);
+        let task = Task::Preview {
+            file_name: file.name(),
+            skip_rows: self.skip_rows.get_untracked(),
+            read: self.read_choices(),
+        };
+        self.reading.set(true);
+        let worker = self.worker.get_value();
+        spawn_local(async move {
+            let result = match read_bytes(&file).await {
+                Ok(bytes) => worker.run(task, bytes, |_| {}).await,
+                Err(failure) => Err(failure),
+            };
+            if self.preview_request.get_value() != request {
+                return;
+            }
+            self.reading.set(false);
+            match result {
+                Ok(TaskOutput::Preview(preview)) => {
+                    self.notices.clear();
+                    self.mapping.update(|mapping| {
+                        *mapping = MappingState::carry_over(&preview.headers, mapping);
+                    });
+                    self.preview.set(Some(preview));
+                }
+                Ok(TaskOutput::Analysis(_)) => {
+                    log::error!("worker returned an analysis for a preview request")
+                }
+                Err(WorkerFailure::Cancelled) => {}
+                Err(failure) => {
+                    self.preview.set(None);
+                    self.notices.show(failure.to_string());
+                }
+            }
+        });
+    }
+
+    /// Builds the settings of the current choices.
+    pub fn settings(self) -> Result<Settings, MappingProblem> {
+        Ok(Settings {
+            skip_rows: self.skip_rows.get(),
+            person_type: self.person_type.get(),
+            mapping: self.mapping.with(MappingState::to_mapping)?,
+            read: self.read_choices(),
+            // Custom attributes are text unless a type is set here.
+            ..Settings::default()
+        })
+    }
+
+    /// Returns whether the analysis still matches the current settings. The person
+    /// type is left out because it does not change validation.
+    pub fn analysis_is_current(self) -> bool {
+        let Ok(mut current) = self.settings() else {
+            return false;
+        };
+        self.analyzed.with(|analyzed| match analyzed {
+            Some(analyzed) => {
+                current.person_type = analyzed.settings.person_type;
+                analyzed.settings == current
+            }
+            None => false,
+        })
+    }
+
+    /// Runs the analysis of the whole file in the worker.
+    pub fn analyze(self) {
+        let settings = match self.settings() {
+            Ok(settings) => settings,
+            Err(problem) => {
+                self.notices.show(problem.to_string());
+                return;
+            }
+        };
+        let Some(file) = self.file.get_value() else {
+            self.notices.show("Upload a file first.".to_owned());
+            return;
+        };
+        self.notices.clear();
+        self.clear_analysis();
+        self.stage.set(Some(Stage::Reading));
+        let task = Task::Analyze {
+            file_name: file.name(),
+            settings: settings.clone(),
+        };
+        let worker = self.worker.get_value();
+        let stage = self.stage;
+        spawn_local(async move {
+            let result = match read_bytes(&file).await {
+                Ok(bytes) => {
+                    worker
+                        .run(task, bytes, move |next| stage.set(Some(next)))
+                        .await
+                }
+                Err(failure) => Err(failure),
+            };
+            self.stage.set(None);
+            match result {
+                Ok(TaskOutput::Analysis(result)) => {
+                    log::info!(
+                        "analysis: {} valid, {} error records",
+                        result.summary.valid_records,
+                        result.summary.error_records
+                    );
+                    self.analyzed.set(Some(Analyzed { settings, result }));
+                }
+                Ok(TaskOutput::Preview(_)) => {
+                    log::error!("worker returned a preview for an analysis request")
+                }
+                Err(WorkerFailure::Cancelled) => {}
+                Err(failure) => self.notices.show(failure.to_string()),
+            }
+        });
+    }
+
+    /// Checks the import choices and moves to the confirmation step.
+    pub fn review(self) {
+        match self.tag_choice() {
+            Ok(_) => {
+                self.notices.clear();
+                self.step.set(ImportStep::Confirm);
+            }
+            Err(message) => self.notices.show(message),
+        }
+    }
+
+    /// Returns the tag choice of the import, or the reason it is incomplete.
+    pub fn tag_choice(self) -> Result<TagChoice, String> {
+        match self.tag_mode.get() {
+            TagMode::None => Ok(TagChoice::None),
+            TagMode::Automatically => Ok(TagChoice::Automatically),
+            TagMode::Manually => {
+                let tags = self.tag_name.with(|text| split_tags(text));
+                if tags.is_empty() {
+                    Err("Enter a tag name, or choose another tag option.".to_owned())
+                } else {
+                    Ok(TagChoice::Manually(tags))
+                }
+            }
+        }
+    }
+
+    /// Sends the analysed profiles to the server.
+    pub fn submit(self) {
+        let request = match self.import_request() {
+            Ok(request) => request,
+            Err(message) => {
+                self.notices.show(message);
+                return;
+            }
+        };
+        self.notices.clear();
+        self.step.set(ImportStep::Sending);
+        spawn_local(async move {
+            match api::create_import(&request).await {
+                Ok(entry) => {
+                    log::info!(
+                        "import {} finished: {}",
+                        entry.import_id,
+                        entry.status.key()
+                    );
+                    self.outcome.set(Some(entry));
+                    self.step.set(ImportStep::Choose);
+                }
+                Err(failure) => {
+                    log::error!("import request failed: {failure}");
+                    self.step.set(ImportStep::Confirm);
+                    self.notices
+                        .show(Notice::with_details(failure.to_string(), failure.details()));
+                }
+            }
+        });
+    }
+
+    /// Builds the import request: the analysed profiles, the summary and
+    /// the record errors, never cells of the file.
+    fn import_request(self) -> Result<ImportRequest, String> {
+        let tags = self.tag_choice()?;
+        let analyzed = self
+            .analyzed
+            .get()
+            .ok_or_else(|| "Analyze the file before importing it.".to_owned())?;
+        if !self.analysis_is_current() {
+            return Err("The settings changed after the analysis: analyze the file again.".into());
+        }
+        let file_name = self
+            .file_name
+            .get()
+            .ok_or_else(|| "Upload a file first.".to_owned())?;
+        let mut settings = analyzed.settings;
+        settings.person_type = self.person_type.get();
+        Ok(ImportRequest {
+            file_name,
+            file_size: self.file_size.get(),
+            settings,
+            // Choices that the app does not offer keep their defaults.
+            choices: ImportChoices {
+                on_match: self.on_match.get(),
+                tags,
+                ..ImportChoices::default()
+            },
+            summary: analyzed.result.summary,
+            errors: analyzed.result.errors,
+            profiles: analyzed.result.profiles,
+        })
+    }
+
+    /// Clears everything for a new import.
+    pub fn reset(self) {
+        self.worker.with_value(AnalysisWorker::restart);
+        self.file.set_value(None);
+        self.file_name.set(None);
+        self.file_size.set(0);
+        self.skip_rows.set(0);
+        self.sheet.set(None);
+        self.person_type.set(PersonType::Lead);
+        self.preview.set(None);
+        self.reading.set(false);
+        self.mapping.set(MappingState::default());
+        self.clear_analysis();
+        self.on_match.set(OnMatch::Discard);
+        self.tag_mode.set(TagMode::None);
+        self.tag_name.set(String::new());
+        self.outcome.set(None);
+        self.notices.clear();
+    }
+
+    fn clear_analysis(self) {
+        self.stage.set(None);
+        self.analyzed.set(None);
+        self.step.set(ImportStep::Choose);
+    }
+
+    fn read_choices(self) -> ReadChoices {
+        ReadChoices {
+            sheet: self.sheet.get(),
+            ..ReadChoices::default()
+        }
+    }
+}
+
+/// Splits the "Tag name" text at commas, trimming each tag and dropping
+/// empty and repeated ones.
+pub fn split_tags(text: &str) -> Vec<String> {
+    let mut tags: Vec<String> = Vec::new();
+    for tag in text.split(',').map(str::trim).filter(|tag| !tag.is_empty()) {
+        if !tags.iter().any(|known| known == tag) {
+            tags.push(tag.to_owned());
+        }
+    }
+    tags
+}
+
+/// Reads the whole file into a new `ArrayBuffer`.
+async fn read_bytes(file: &File) -> Result<js_sys::ArrayBuffer, WorkerFailure> {
+    let buffer = JsFuture::from(file.array_buffer()).await.map_err(|error| {
+        WorkerFailure::Unavailable(format!(
+            "the file could not be read: {}",
+            js_error_text(&error)
+        ))
+    })?;
+    Ok(buffer.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_tags_trims_and_drops_repeats() {
+        assert_eq!(
+            split_tags(" fair 2026 , vip,,vip "),
+            vec!["fair 2026", "vip"]
+        );
+        assert!(split_tags(" , ").is_empty());
+    }
+}

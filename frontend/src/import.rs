@@ -1,0 +1,241 @@
+//! The import steps after the analysis: what happens to matching profiles
+//! and which tags to add, the confirmation, and the outcome.
+
+use leptos::prelude::*;
+use shared::wire::{ImportEntry, OnMatch, TagChoice};
+
+use crate::display::person_type_label;
+use crate::flow::{ImportFlow, ImportStep, TagMode};
+
+/// Renders the import choices, or the confirmation once they are made.
+#[component]
+pub fn ImportStepView() -> impl IntoView {
+    let flow = expect_context::<ImportFlow>();
+    view! {
+        <section class="step" aria-labelledby="import-heading">
+            <h2 id="import-heading">"Import the profiles"</h2>
+            {move || match flow.step.get() {
+                ImportStep::Choose => view! { <ImportChoicesForm /> }.into_any(),
+                ImportStep::Confirm | ImportStep::Sending => view! { <Confirmation /> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// Renders the radio groups for matching profiles and tags, and the
+/// "Import" button.
+#[component]
+fn ImportChoicesForm() -> impl IntoView {
+    let flow = expect_context::<ImportFlow>();
+    let on_match_options = [
+        (
+            OnMatch::Discard,
+            "discard",
+            "Discard",
+            "Keep the stored profile unchanged.",
+        ),
+        (
+            OnMatch::Merge,
+            "merge",
+            "Merge",
+            "Update the stored profile with the file's values.",
+        ),
+    ];
+    let tag_options = [
+        (TagMode::None, "none", "None", "Add no import tag."),
+        (
+            TagMode::Automatically,
+            "automatically",
+            "Automatically",
+            "Add one tag made for this import, with its date and time.",
+        ),
+        (
+            TagMode::Manually,
+            "manually",
+            "Manually",
+            "Add the tags you enter.",
+        ),
+    ];
+    let manual = move || flow.tag_mode.get() == TagMode::Manually;
+    view! {
+        <fieldset class="choice-group">
+            <legend>"Records that match existing profiles"</legend>
+            {on_match_options
+                .into_iter()
+                .map(|(on_match, value, label, hint)| {
+                    radio_option(flow.on_match, on_match, "on-match", value, label, hint)
+                })
+                .collect_view()}
+        </fieldset>
+        <fieldset class="choice-group">
+            <legend>"Import tags"</legend>
+            {tag_options
+                .into_iter()
+                .map(|(mode, value, label, hint)| {
+                    radio_option(flow.tag_mode, mode, "tag-mode", value, label, hint)
+                })
+                .collect_view()}
+            <div class="field-option">
+                <label for="tag-name">"Tag name"</label>
+                <input
+                    id="tag-name"
+                    type="text"
+                    maxlength="200"
+                    aria-describedby="tag-name-hint"
+                    disabled=move || !manual()
+                    prop:value=move || flow.tag_name.get()
+                    on:input=move |event| flow.tag_name.set(event_target_value(&event))
+                />
+                <p id="tag-name-hint" class="hint">
+                    "Separate several tags with commas."
+                </p>
+            </div>
+        </fieldset>
+        <button type="button" class="primary" on:click=move |_| flow.review()>
+            "Import"
+        </button>
+    }
+}
+
+/// Renders one radio button of the group `group`, checked while
+/// `selected` is `option`. `value` is the button's form value.
+fn radio_option<T>(
+    selected: RwSignal<T>,
+    option: T,
+    group: &'static str,
+    value: &'static str,
+    label: &'static str,
+    hint: &'static str,
+) -> impl IntoView
+where
+    T: Copy + PartialEq + Send + Sync + 'static,
+{
+    let id = format!("{group}-{value}");
+    let hint_id = format!("{id}-hint");
+    view! {
+        <div class="radio">
+            <input
+                type="radio"
+                id=id.clone()
+                name=group
+                value=value
+                aria-describedby=hint_id.clone()
+                prop:checked=move || selected.get() == option
+                on:change=move |_| selected.set(option)
+            />
+            <label for=id>{label}</label>
+            <span id=hint_id class="hint">
+                {hint}
+            </span>
+        </div>
+    }
+}
+
+/// Renders a summary of the import with the final "Import" and "Back"
+/// buttons.
+#[component]
+fn Confirmation() -> impl IntoView {
+    let flow = expect_context::<ImportFlow>();
+    let sending = move || flow.step.get() == ImportStep::Sending;
+    let summary = move || {
+        let analyzed = flow.analyzed.get()?;
+        let file_name = flow.file_name.get().unwrap_or_default();
+        let on_match = match flow.on_match.get() {
+            OnMatch::Discard => "left unchanged",
+            OnMatch::Merge => "merged with the file's values",
+        };
+        let tags = match flow.tag_choice() {
+            Ok(TagChoice::None) | Err(_) => "no import tag".to_owned(),
+            Ok(TagChoice::Automatically) => "an import tag made for this import".to_owned(),
+            Ok(TagChoice::Manually(tags)) => format!("the tags {}", tags.join(", ")),
+        };
+        let summary = analyzed.result.summary;
+        Some(format!(
+            "Import {} profiles from {} valid records of “{file_name}” as {}s; {} error \
+             records are left out. Profiles that already exist are {on_match}. The \
+             profiles get {tags}.",
+            summary.profiles,
+            summary.valid_records,
+            person_type_label(flow.person_type.get()).to_lowercase(),
+            summary.error_records,
+        ))
+    };
+    view! {
+        <div class="confirmation">
+            <h3>"Confirm the import"</h3>
+            <p>{summary}</p>
+            <div class="buttons">
+                <button
+                    type="button"
+                    class="primary"
+                    disabled=sending
+                    on:click=move |_| flow.submit()
+                >
+                    "Import"
+                </button>
+                <button
+                    type="button"
+                    disabled=sending
+                    on:click=move |_| flow.step.set(ImportStep::Choose)
+                >
+                    "Back"
+                </button>
+            </div>
+            <Show when=sending>
+                <p class="status" role="status">
+                    <progress aria-label="Import progress"></progress>
+                    " Importing…"
+                </p>
+            </Show>
+        </div>
+    }
+}
+
+/// Renders the result of a finished import.
+#[component]
+pub fn ImportOutcome(
+    /// The import as the server stored it.
+    entry: ImportEntry,
+) -> impl IntoView {
+    let flow = expect_context::<ImportFlow>();
+    let counts = [
+        ("Valid records", entry.valid_records),
+        ("Error records", entry.error_records),
+        ("Created", entry.counts.created),
+        ("Updated", entry.counts.updated),
+        ("Promoted to customer", entry.counts.promoted),
+        ("Discarded", entry.counts.discarded),
+        ("Failed", entry.counts.failed),
+    ];
+    view! {
+        <section class="step" aria-labelledby="outcome-heading">
+            <h2 id="outcome-heading">"Import finished"</h2>
+            <p class="outcome-status">
+                "Status: " <strong>{entry.status.label()}</strong> " (import "
+                {entry.import_id} ", " {entry.file_name} ")"
+            </p>
+            {entry.failure.map(|failure| view! { <p class="failure">{failure}</p> })}
+            <dl class="counts">
+                {counts
+                    .into_iter()
+                    .map(|(label, count)| {
+                        view! {
+                            <div>
+                                <dt>{label}</dt>
+                                <dd>{count}</dd>
+                            </div>
+                        }
+                    })
+                    .collect_view()}
+            </dl>
+            <p>
+                <a href="#/history">"See the import history"</a>
+                " · "
+                <a href="#/persons">"See the persons"</a>
+            </p>
+            <button type="button" on:click=move |_| flow.reset()>
+                "Start another import"
+            </button>
+        </section>
+    }
+}

@@ -1,0 +1,251 @@
+//! The "Map your data" step: one field select per file column, with undo
+//! and the options of the chosen field.
+
+pub mod state;
+
+use leptos::prelude::*;
+use shared::ProfileField;
+
+use crate::flow::ImportFlow;
+use state::{Choice, ColumnMap};
+
+/// Number of sample values shown under each column name.
+const SAMPLES_PER_COLUMN: usize = 3;
+
+/// Formats of text birth dates that the date select offers, as the
+/// `birth_date` field option spells them.
+const DATE_FORMATS: [&str; 8] = [
+    "YYYY-MM-DD",
+    "DD.MM.YYYY",
+    "DD/MM/YYYY",
+    "MM/DD/YYYY",
+    "D.M.YYYY",
+    "D/M/YYYY",
+    "M/D/YYYY",
+    "DD-MM-YYYY",
+];
+
+/// Renders the mapping of every column of the previewed file.
+#[component]
+pub fn MappingStep() -> impl IntoView {
+    let flow = expect_context::<ImportFlow>();
+    // The column list is rebuilt only when the headers change; each column
+    // reads its own choice from the mapping.
+    let headers = Memo::new(move |_| {
+        flow.preview
+            .with(|preview| preview.as_ref().map(|preview| preview.headers.clone()))
+            .unwrap_or_default()
+    });
+    view! {
+        <section class="step" aria-labelledby="map-heading">
+            <h2 id="map-heading">"Map your data"</h2>
+            <p class="hint">
+                "Choose the profile field of each column; columns without a field are not \
+                imported. A field belongs to one column: choosing it for another column \
+                moves it there. For email, phone and tags, further columns can be added \
+                with “(additional column)”."
+            </p>
+            <div class="columns">
+                {move || {
+                    headers
+                        .get()
+                        .into_iter()
+                        .enumerate()
+                        .map(|(index, header)| view! { <ColumnMapping index header /> })
+                        .collect_view()
+                }}
+            </div>
+        </section>
+    }
+}
+
+/// Renders the field select, undo button and field option of one column.
+#[component]
+fn ColumnMapping(
+    /// 0-based position of the column in the file.
+    index: usize,
+    /// Header text of the column.
+    header: String,
+) -> impl IntoView {
+    let flow = expect_context::<ImportFlow>();
+    // A memo, so that typing into an option input, which changes the
+    // mapping but not the choice, does not rebuild that input.
+    let choice = Memo::new(move |_| {
+        flow.mapping.with(|mapping| {
+            mapping
+                .columns
+                .get(index)
+                .map(|column| column.choice)
+                .unwrap_or_default()
+        })
+    });
+    let samples = flow.preview.with_untracked(|preview| {
+        preview
+            .as_ref()
+            .map(|preview| preview.samples(index, SAMPLES_PER_COLUMN))
+            .unwrap_or_default()
+    });
+    let select_id = format!("field-{index}");
+    let on_change =
+        move |event: leptos::ev::Event| match Choice::from_value(&event_target_value(&event)) {
+            Some(next) => flow.mapping.update(|mapping| mapping.choose(index, next)),
+            None => log::error!("field select of column {index} has an unknown value"),
+        };
+    let can_undo = move || flow.mapping.with(|mapping| mapping.can_undo(index));
+
+    view! {
+        <fieldset class="column" class:mapped=move || choice.get() != Choice::Unmapped>
+            <legend>{header}</legend>
+            <p class="samples">
+                {if samples.is_empty() { "No values in the first rows".to_owned() } else { samples.join(" · ") }}
+            </p>
+            <div class="column-controls">
+                <label for=select_id.clone()>"Profile field"</label>
+                <select id=select_id on:change=on_change>
+                    {Choice::all()
+                        .into_iter()
+                        .map(|option| {
+                            view! {
+                                <option
+                                    value=option.value()
+                                    prop:selected=move || choice.get() == option
+                                >
+                                    {option.label()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+                <button
+                    type="button"
+                    title="Restore this column's previous choice"
+                    disabled=move || !can_undo()
+                    on:click=move |_| flow.mapping.update(|mapping| mapping.undo(index))
+                >
+                    "Undo"
+                </button>
+            </div>
+            {move || field_option(index, choice.get())}
+        </fieldset>
+    }
+}
+
+/// Renders the option input of the chosen field, if the field has an option.
+fn field_option(index: usize, choice: Choice) -> Option<AnyView> {
+    let option = match (choice, choice.field()) {
+        (Choice::Custom, _) => TextOption {
+            label: "Attribute name",
+            hint: "Name of the custom attribute, such as company.",
+            placeholder: "company",
+            max_length: 100,
+            value: |column| &mut column.custom_name,
+        },
+        (_, Some(ProfileField::Phone)) => TextOption {
+            label: "Phone country",
+            hint: "Two-letter country code (ISO 3166) for numbers without +, such as GB.",
+            placeholder: "GB",
+            max_length: 2,
+            value: |column| &mut column.phone_country,
+        },
+        (_, Some(ProfileField::Tags)) => TextOption {
+            label: "Tags delimiter",
+            hint: "Text between two tags in one cell. Leave empty for the default.",
+            placeholder: ",",
+            max_length: 5,
+            value: |column| &mut column.tags_delimiter,
+        },
+        (_, Some(ProfileField::BirthDate)) => return Some(date_format_select(index).into_any()),
+        _ => return None,
+    };
+    Some(option.view(index).into_any())
+}
+
+/// A text input that edits one option of a column.
+struct TextOption {
+    label: &'static str,
+    hint: &'static str,
+    placeholder: &'static str,
+    max_length: u32,
+    value: fn(&mut ColumnMap) -> &mut String,
+}
+
+impl TextOption {
+    fn view(self, index: usize) -> impl IntoView {
+        let flow = expect_context::<ImportFlow>();
+        let value = self.value;
+        let id = format!("{}-{index}", self.label.to_lowercase().replace(' ', "-"));
+        let hint_id = format!("{id}-hint");
+        let current = move || {
+            flow.mapping.with(|mapping| {
+                let mut column = mapping.columns.get(index).cloned().unwrap_or_default();
+                value(&mut column).clone()
+            })
+        };
+        let on_input = move |event: leptos::ev::Event| {
+            let text = event_target_value(&event);
+            flow.mapping.update(|mapping| {
+                if let Some(column) = mapping.columns.get_mut(index) {
+                    *value(column) = text;
+                }
+            });
+        };
+        view! {
+            <div class="field-option">
+                <label for=id.clone()>{self.label}</label>
+                <input
+                    id=id
+                    type="text"
+                    maxlength=self.max_length
+                    placeholder=self.placeholder
+                    aria-describedby=hint_id.clone()
+                    prop:value=current
+                    on:input=on_input
+                />
+                <p id=hint_id class="hint">
+                    {self.hint}
+                </p>
+            </div>
+        }
+    }
+}
+
+/// Renders the select of the birth date format of a column.
+fn date_format_select(index: usize) -> impl IntoView {
+    let flow = expect_context::<ImportFlow>();
+    let id = format!("date-format-{index}");
+    let current = move || {
+        flow.mapping.with(|mapping| {
+            mapping
+                .columns
+                .get(index)
+                .map(|column| column.date_format.clone())
+                .unwrap_or_default()
+        })
+    };
+    let on_change = move |event: leptos::ev::Event| {
+        let format = event_target_value(&event);
+        flow.mapping.update(|mapping| {
+            if let Some(column) = mapping.columns.get_mut(index) {
+                column.date_format = format;
+            }
+        });
+    };
+    let options = std::iter::once(("", "Spreadsheet dates and YYYY-MM-DD"))
+        .chain(DATE_FORMATS.iter().map(|format| (*format, *format)));
+    view! {
+        <div class="field-option">
+            <label for=id.clone()>"Date format"</label>
+            <select id=id on:change=on_change>
+                {options
+                    .map(|(value, label)| {
+                        view! {
+                            <option value=value prop:selected=move || current() == value>
+                                {label}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}
