@@ -20,6 +20,23 @@ pub enum Command {
     Serve(ServeConfig),
     /// Analyse a file with the given settings and print the result as JSON.
     Analyze(AnalyzeArgs),
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+/// The subcommands of `people user`.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. The password is prompted for on a terminal, else
+    /// read from the first line of standard input.
+    Add {
+        /// The user name people sign in with.
+        name: String,
+        /// Database URL, as for `people serve`.
+        #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/people.db")]
+        database_url: String,
+    },
 }
 
 /// Settings of `people serve`.

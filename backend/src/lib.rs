@@ -3,9 +3,11 @@
 //! merges the profiles into the store and records the import history.
 
 pub mod analyze_command;
+pub mod auth;
 pub mod cli;
 pub mod http;
 pub mod store;
+pub mod user_command;
 
 use anyhow::Context;
 use tokio::net::TcpListener;

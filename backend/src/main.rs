@@ -22,5 +22,12 @@ async fn main() -> ExitCode {
             }
         }
         Command::Analyze(args) => backend::analyze_command::run(&args),
+        Command::User(command) => match backend::user_command::run(command).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("error: {error:#}");
+                ExitCode::FAILURE
+            }
+        },
     }
 }

@@ -4,115 +4,13 @@
 //! as `postgres://people:people@127.0.0.1/postgres`), a fresh database on
 //! it.
 
-use std::net::SocketAddr;
-
 use serde_json::{json, Value};
 use shared::wire::{
     ImportChoices, ImportEntry, ImportRequest, ImportStatus, OnMatch, Page, Person, TagChoice,
 };
 use shared::{PersonType, ProfileDraft, ProfileValues, Settings, Summary};
 
-/// A server on a free loopback port with its own database file.
-struct TestServer {
-    address: SocketAddr,
-    client: reqwest::Client,
-    _folder: tempfile::TempDir,
-}
-
-impl TestServer {
-    async fn start() -> TestServer {
-        let folder = tempfile::tempdir().expect("cannot create a temporary folder");
-        let url = test_database_url(folder.path()).await;
-        let store = backend::store::Store::open(&url)
-            .await
-            .expect("cannot open the store");
-        let app = backend::http::router(store, &folder.path().join("dist"));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("cannot bind a loopback port");
-        let address = listener.local_addr().expect("listener has no address");
-        tokio::spawn(async move {
-            axum_serve(listener, app).await;
-        });
-        TestServer {
-            address,
-            client: reqwest::Client::new(),
-            _folder: folder,
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.address)
-    }
-
-    async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(self.url(path))
-            .send()
-            .await
-            .expect("GET failed")
-    }
-
-    async fn post_import(&self, request: &ImportRequest) -> reqwest::Response {
-        self.client
-            .post(self.url("/api/imports"))
-            .json(request)
-            .send()
-            .await
-            .expect("POST failed")
-    }
-
-    /// Posts an import that must succeed and returns its history entry.
-    async fn import(&self, request: &ImportRequest) -> ImportEntry {
-        let response = self.post_import(request).await;
-        let status = response.status();
-        let text = response.text().await.expect("no response body");
-        assert_eq!(status, 200, "import failed: {text}");
-        serde_json::from_str(&text).expect("response is not an ImportEntry")
-    }
-
-    async fn persons(&self) -> Vec<Person> {
-        let page: Page<Person> = self
-            .get("/api/persons?per_page=200")
-            .await
-            .json()
-            .await
-            .expect("response is not a page of persons");
-        page.items
-    }
-}
-
-/// A fresh database for one test: a SQLite file in `folder`, or a new
-/// PostgreSQL database when `PEOPLE_TEST_POSTGRES_URL` is set.
-async fn test_database_url(folder: &std::path::Path) -> String {
-    let Ok(admin_url) = std::env::var("PEOPLE_TEST_POSTGRES_URL") else {
-        return format!("sqlite://{}", folder.join("people.db").display());
-    };
-    use sqlx::Connection;
-    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    let number = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let name = format!("people_test_{}_{number}", std::process::id());
-    let mut admin = sqlx::PgConnection::connect(&admin_url)
-        .await
-        .expect("cannot connect to PEOPLE_TEST_POSTGRES_URL");
-    for statement in [
-        format!("drop database if exists {name}"),
-        format!("create database {name}"),
-    ] {
-        sqlx::raw_sql(sqlx::AssertSqlSafe(statement))
-            .execute(&mut admin)
-            .await
-            .expect("cannot create a test database");
-    }
-    let (base, _) = admin_url
-        .rsplit_once('/')
-        .expect("PEOPLE_TEST_POSTGRES_URL has no database name");
-    format!("{base}/{name}")
-}
-
-async fn axum_serve(listener: tokio::net::TcpListener, app: axum::Router) {
-    axum::serve(listener, app).await.expect("server failed");
-}
+use people_tests::TestServer;
 
 fn profile(row: u32, email: &str, first_name: &str) -> ProfileDraft {
     ProfileDraft {
@@ -194,7 +92,7 @@ async fn import_creates_profiles_and_history() {
     assert_eq!(entry.counts.created, 2);
     assert_eq!(entry.valid_records, 2);
     assert_eq!(entry.error_records, 0);
-    assert_eq!(entry.imported_by, "local");
+    assert_eq!(entry.imported_by, people_tests::TEST_USER);
     assert!(entry.finished_at.is_some());
 
     let persons = server.persons().await;
@@ -511,17 +409,6 @@ async fn match_counts_split_new_and_matched() {
     assert_eq!(counts.matched_customers, 1);
     assert_eq!(counts.ambiguous, 1);
     assert_eq!(counts.new_profiles, 1);
-}
-
-impl TestServer {
-    async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
-        self.client
-            .post(self.url(path))
-            .json(body)
-            .send()
-            .await
-            .expect("POST failed")
-    }
 }
 
 #[tokio::test]

@@ -3,24 +3,62 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{delete, get, patch};
-use axum::{Json, Router};
+use axum::routing::{delete, get, patch, post};
+use axum::Json;
 use serde::Deserialize;
 use shared::attributes::{check_attribute_name, AttributeDefinition};
 use shared::wire::Journey;
 
-use super::{ApiContext, ApiResult, Error};
+use super::{Access, ApiContext, ApiResult, ApiRoutes, Error};
 use crate::store::Inserted;
 
 /// Longest journey name, in characters.
 const MAX_JOURNEY_NAME_CHARS: usize = 100;
 
-pub fn router() -> Router<ApiContext> {
-    Router::new()
-        .route("/attributes", get(list_attributes).post(add_attribute))
-        .route("/attributes/{name}", delete(remove_attribute))
-        .route("/journeys", get(list_journeys).post(add_journey))
-        .route("/journeys/{journey_id}", patch(update_journey))
+pub fn routes(routes: ApiRoutes) -> ApiRoutes {
+    routes
+        .add(
+            "GET",
+            "/attributes",
+            Access::Authenticated,
+            "List custom attribute definitions.",
+            get(list_attributes),
+        )
+        .add(
+            "POST",
+            "/attributes",
+            Access::Authenticated,
+            "Define a custom attribute.",
+            post(add_attribute),
+        )
+        .add(
+            "DELETE",
+            "/attributes/{name}",
+            Access::Authenticated,
+            "Remove a custom attribute definition.",
+            delete(remove_attribute),
+        )
+        .add(
+            "GET",
+            "/journeys",
+            Access::Authenticated,
+            "List journeys with their enrollment counts.",
+            get(list_journeys),
+        )
+        .add(
+            "POST",
+            "/journeys",
+            Access::Authenticated,
+            "Create a journey.",
+            post(add_journey),
+        )
+        .add(
+            "PATCH",
+            "/journeys/{journey_id}",
+            Access::Authenticated,
+            "Turn a journey on or off.",
+            patch(update_journey),
+        )
 }
 
 /// GET /api/attributes: every custom attribute definition.

@@ -17,6 +17,14 @@ pub enum Error {
     BadRequest(String),
     #[error("{0}")]
     NotFound(String),
+    /// The request carries no valid credentials.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// The credentials are valid but the request is not allowed.
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    TooManyRequests(String),
     /// The request clashes with stored data, such as a name already taken.
     #[error("{0}")]
     Conflict(String),
@@ -37,6 +45,9 @@ impl Error {
         match self {
             Error::BadRequest(_) => StatusCode::BAD_REQUEST,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
+            Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Error::Forbidden(_) => StatusCode::FORBIDDEN,
+            Error::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Error::Conflict(_) => StatusCode::CONFLICT,
             Error::InvalidProfiles { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Error::Database(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -47,6 +58,9 @@ impl Error {
         match self {
             Error::BadRequest(_) => "bad_request",
             Error::NotFound(_) => "not_found",
+            Error::Unauthorized(_) => "unauthorized",
+            Error::Forbidden(_) => "forbidden",
+            Error::TooManyRequests(_) => "too_many_requests",
             Error::Conflict(_) => "conflict",
             Error::InvalidProfiles { .. } => "invalid_profiles",
             Error::Database(_) | Error::Internal(_) => "internal_error",

@@ -3,25 +3,52 @@
 
 use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::{Extension, Json};
 use shared::wire::{ImportEntry, ImportRequest, MatchCounts, Page, ProfileIdentifiers, TagChoice};
 
-use super::{ApiContext, ApiResult, Error, PageQuery};
+use super::session::AuthUser;
+use super::{Access, ApiContext, ApiResult, ApiRoutes, Error, PageQuery};
 
 /// Longest accepted file name, in characters.
 const MAX_FILE_NAME_CHARS: usize = 255;
 
-pub fn router() -> Router<ApiContext> {
-    Router::new()
-        .route("/imports", get(list_imports).post(create_import))
-        .route("/imports/{import_id}", get(get_import))
-        .route("/matches", post(count_matches))
+pub fn routes(routes: ApiRoutes) -> ApiRoutes {
+    routes
+        .add(
+            "GET",
+            "/imports",
+            Access::Authenticated,
+            "The import history, newest first.",
+            get(list_imports),
+        )
+        .add(
+            "POST",
+            "/imports",
+            Access::Authenticated,
+            "Validate and apply an import.",
+            post(create_import),
+        )
+        .add(
+            "GET",
+            "/imports/{import_id}",
+            Access::Authenticated,
+            "One import of the history.",
+            get(get_import),
+        )
+        .add(
+            "POST",
+            "/matches",
+            Access::Authenticated,
+            "Count file profiles that match stored profiles.",
+            post(count_matches),
+        )
 }
 
 /// POST /api/imports: validates the profiles again, merges them into the
 /// store and returns the finished history entry.
 async fn create_import(
     State(context): State<ApiContext>,
+    Extension(auth_user): Extension<AuthUser>,
     Json(request): Json<ImportRequest>,
 ) -> ApiResult<Json<ImportEntry>> {
     check_request(&request)?;
@@ -49,9 +76,10 @@ async fn create_import(
         });
     }
 
-    // NOTE: every import is recorded as the one local user until accounts
-    // and sign-in exist.
-    let entry = context.store.apply_import(&request, "local").await?;
+    let entry = context
+        .store
+        .apply_import(&request, &auth_user.user.name)
+        .await?;
     tracing::info!(
         import_id = entry.import_id,
         status = entry.status.key(),

@@ -3,19 +3,25 @@
 mod catalog;
 mod error;
 mod imports;
+mod openapi;
 mod persons;
+pub mod routes;
+pub mod session;
 
 use std::path::Path;
 
+use std::sync::Arc;
+
 use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::{middleware, Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
 pub use error::{ApiResult, Error};
+pub use routes::{Access, ApiRoutes, RouteInfo};
 
 use crate::store::Store;
 
@@ -29,18 +35,46 @@ pub const MAX_BODY_BYTES: usize = 256 * 1024 * 1024;
 #[derive(Clone)]
 pub struct ApiContext {
     pub store: Store,
+    /// Every API route, for the OpenAPI document.
+    pub routes: Arc<[RouteInfo]>,
+}
+
+/// Every API route with its handler.
+fn api_routes() -> ApiRoutes {
+    let routes = ApiRoutes::default().add(
+        "GET",
+        "/health",
+        Access::Public,
+        "Health check: {\"status\": \"ok\"}.",
+        get(health),
+    );
+    let routes = openapi::routes(routes);
+    let routes = session::routes(routes);
+    let routes = imports::routes(routes);
+    let routes = persons::routes(routes);
+    catalog::routes(routes)
+}
+
+/// The table of every API route.
+pub fn route_table() -> Vec<RouteInfo> {
+    api_routes().into_parts().2
 }
 
 /// Builds the app: the API under `/api`, and the frontend in `static_dir`
 /// for every other path (unknown paths get `index.html`, so client-side
 /// routes work on reload).
 pub fn router(store: Store, static_dir: &Path) -> Router {
-    let context = ApiContext { store };
-    let api = Router::new()
-        .route("/health", get(health))
-        .merge(catalog::router())
-        .merge(imports::router())
-        .merge(persons::router())
+    let (public, authenticated, table) = api_routes().into_parts();
+    let context = ApiContext {
+        store,
+        routes: table.into(),
+    };
+    let authenticated = authenticated.route_layer(middleware::from_fn_with_state(
+        context.clone(),
+        session::require_auth,
+    ));
+    let api = public
+        .merge(authenticated)
         .fallback(api_not_found)
         .with_state(context);
     let frontend =

@@ -2,13 +2,19 @@
 
 use axum::extract::{Query, State};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use shared::wire::{Page, Person};
 
-use super::{ApiContext, ApiResult, PageQuery};
+use super::{Access, ApiContext, ApiResult, ApiRoutes, PageQuery};
 
-pub fn router() -> Router<ApiContext> {
-    Router::new().route("/persons", get(list_persons))
+pub fn routes(routes: ApiRoutes) -> ApiRoutes {
+    routes.add(
+        "GET",
+        "/persons",
+        Access::Authenticated,
+        "List stored profiles, paged.",
+        get(list_persons),
+    )
 }
 
 /// GET /api/persons: stored profiles, oldest first.

@@ -7,7 +7,7 @@ use shared::wire::Journey;
 use sqlx::Row;
 
 use super::history::parse_key;
-use super::{now_text, Store};
+use super::Store;
 
 /// Whether an insert added a row or hit a unique name.
 pub enum Inserted<T> {
@@ -18,7 +18,7 @@ pub enum Inserted<T> {
 /// Whether `error` violates the unique constraint on `table.column`, named
 /// `table_column_unique` in the migrations. PostgreSQL reports the
 /// constraint name, SQLite only `table.column` in its message.
-fn is_unique_violation(error: &sqlx::Error, table: &str, column: &str) -> bool {
+pub(super) fn is_unique_violation(error: &sqlx::Error, table: &str, column: &str) -> bool {
     let sqlx::Error::Database(database) = error else {
         return false;
     };
@@ -64,7 +64,7 @@ impl Store {
         )
         .bind(&definition.name)
         .bind(definition.attribute_type.key())
-        .bind(now_text())
+        .bind(self.now_text())
         .execute(&self.pool)
         .await;
         match result {
@@ -114,7 +114,7 @@ impl Store {
 
     /// Creates a journey and returns its id.
     pub async fn add_journey(&self, name: &str, active: bool) -> sqlx::Result<Inserted<i64>> {
-        let now = now_text();
+        let now = self.now_text();
         let result = sqlx::query_scalar(
             "insert into journey (name, active, created_at, updated_at) values ($1, $2, $3, $4) \
              returning journey_id",
@@ -137,7 +137,7 @@ impl Store {
         let result =
             sqlx::query("update journey set active = $1, updated_at = $2 where journey_id = $3")
                 .bind(i64::from(active))
-                .bind(now_text())
+                .bind(self.now_text())
                 .bind(journey_id)
                 .execute(&self.pool)
                 .await?;

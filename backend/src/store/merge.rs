@@ -11,7 +11,7 @@ use sqlx::{AnyConnection, AssertSqlSafe};
 
 use super::history::parse_key;
 use super::persons::{contact_list, values_from_row, ContactTable};
-use super::{now_text, Store};
+use super::Store;
 
 /// Most contacts (emails and phones together) a stored profile may hold.
 pub const MAX_CONTACTS_PER_PROFILE: usize = 100;
@@ -86,7 +86,7 @@ impl Store {
         .bind(i64::from(summary.data_rows))
         .bind(i64::from(summary.valid_records))
         .bind(i64::from(summary.error_records))
-        .bind(now_text())
+        .bind(self.now_text())
         .fetch_one(&mut *tx)
         .await?;
         insert_errors(&mut tx, import_id, &request.errors).await?;
@@ -95,7 +95,7 @@ impl Store {
     }
 
     async fn merge_profiles(&self, import_id: i64, request: &ImportRequest) -> anyhow::Result<()> {
-        let now = now_text();
+        let now = self.now_text();
         let import_tags = import_tags(&request.choices.tags, import_id);
         let plan = MergePlan {
             person_type: request.settings.person_type,
@@ -183,7 +183,7 @@ impl Store {
         .bind(i64::from(counts.promoted))
         .bind(i64::from(counts.discarded))
         .bind(i64::from(counts.failed))
-        .bind(now_text())
+        .bind(self.now_text())
         .bind(import_id)
         .execute(&mut *tx)
         .await?;
@@ -197,7 +197,7 @@ impl Store {
         )
         .bind(ImportStatus::Failed.key())
         .bind(reason)
-        .bind(now_text())
+        .bind(self.now_text())
         .bind(import_id)
         .execute(&self.pool)
         .await?;

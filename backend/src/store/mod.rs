@@ -2,14 +2,19 @@
 //! history.
 
 mod catalog;
+mod clock;
 mod history;
 mod matches;
 mod merge;
 mod persons;
+mod users;
 
 pub use catalog::Inserted;
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use users::{Session, TokenInfo, User, MAX_SIGN_IN_FAILURES, SESSION_LIFETIME};
 
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::Context;
 use sqlx::any::AnyPoolOptions;
@@ -31,10 +36,11 @@ pub enum Engine {
 /// SQLite driver of sqlx also accepts), `on conflict do nothing`,
 /// `returning`, integer flags in place of booleans and timestamps as
 /// RFC 3339 text.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
     engine: Engine,
+    clock: Arc<dyn Clock>,
 }
 
 impl Store {
@@ -85,12 +91,32 @@ impl Store {
             .run(&pool)
             .await
             .context("database migration failed")?;
-        Ok(Store { pool, engine })
+        Ok(Store {
+            pool,
+            engine,
+            clock: Arc::new(SystemClock),
+        })
+    }
+
+    /// Replaces the clock, so tests can move time forward.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Store {
+        self.clock = clock;
+        self
     }
 
     /// The engine behind the store.
     pub fn engine(&self) -> Engine {
         self.engine
+    }
+
+    /// The current time of the store's clock.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    /// The current time as RFC 3339 UTC text, to the second.
+    fn now_text(&self) -> String {
+        time_text(self.now())
     }
 }
 
@@ -104,9 +130,10 @@ fn create_parent_folder(path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The current time as RFC 3339 UTC text, to the second.
-fn now_text() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+/// A time as RFC 3339 UTC text, to the second: the form every timestamp
+/// column holds, so that text order is time order.
+fn time_text(time: chrono::DateTime<chrono::Utc>) -> String {
+    time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// The SQL `offset` of a 1-based page.
