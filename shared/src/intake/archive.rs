@@ -51,7 +51,7 @@ pub(super) fn classify(bytes: &[u8]) -> Result<ZipKind, Rejection> {
     Ok(ZipKind::Archive)
 }
 
-/// Whether an entry is something other than a file people put in the
+/// Returns whether an entry is something other than a file people put in the
 /// archive: a folder, macOS Finder metadata (`__MACOSX/`, `._*`,
 /// `.DS_Store`) or Windows thumbnails (`Thumbs.db`, `desktop.ini`).
 fn is_junk(name: &str) -> bool {
@@ -69,7 +69,7 @@ fn is_junk(name: &str) -> bool {
         || base.eq_ignore_ascii_case("desktop.ini")
 }
 
-/// The entry's name, decoded as UTF-8 or CP437 as its flags say.
+/// Returns the entry's name, decoded as UTF-8 or CP437 as its flags mark it.
 fn entry_name(entry: &::zip::read::ZipFileEntry<'_>) -> String {
     match entry.name() {
         Ok(name) => name.into_owned(),
@@ -190,7 +190,7 @@ pub(super) fn check_inflated_size(bytes: &[u8]) -> Result<(), Rejection> {
             return Err(too_large(&name));
         }
         if check_method(method, &name).is_err() {
-            // calamine reports the parts it needs; other parts stay unread.
+            // Skipped, because calamine fails on such a part only if it reads it.
             continue;
         }
         let mut file = archive

@@ -204,3 +204,161 @@ fn read_file_detects_encrypted_ooxml() {
     let rejection = read("secret.xlsx", &bytes).expect_err("encrypted");
     assert_eq!(rejection.code, RejectCode::EncryptedFile);
 }
+
+const SPREADSHEET_NS: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+const RELATIONSHIP_NS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+/// Builds a minimal XLSX workbook in the 1904 date system: a hidden sheet
+/// first, then the sheet `Contacts` with a header on row 2 from column B,
+/// an error cell, a numeric phone and a date cell.
+fn xlsx_workbook() -> Vec<u8> {
+    let content_types = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
+<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
+<Default Extension="xml" ContentType="application/xml"/>
+<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>
+</Types>"#;
+    let root_rels = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>
+</Relationships>"#;
+    let workbook = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<workbook xmlns="{SPREADSHEET_NS}" xmlns:r="{RELATIONSHIP_NS}"><workbookPr date1904="1"/>
+<sheets><sheet name="Notes" sheetId="1" state="hidden" r:id="rId1"/><sheet name="Contacts" sheetId="2" r:id="rId2"/></sheets></workbook>"#
+    );
+    let workbook_rels = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>
+<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet2.xml"/>
+<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>
+</Relationships>"#;
+    let styles = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<styleSheet xmlns="{SPREADSHEET_NS}"><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs></styleSheet>"#
+    );
+    let text = |cell: &str, value: &str| {
+        format!(r#"<c r="{cell}" t="inlineStr"><is><t>{value}</t></is></c>"#)
+    };
+    let notes = format!(
+        r#"<worksheet xmlns="{SPREADSHEET_NS}"><sheetData><row r="1">{}</row></sheetData></worksheet>"#,
+        text("A1", "internal")
+    );
+    let contacts = format!(
+        r#"<worksheet xmlns="{SPREADSHEET_NS}"><sheetData>
+<row r="2">{}{}{}{}</row>
+<row r="3">{}<c r="C3"><v>4915112345678</v></c><c r="D3" t="e"><v>#N/A</v></c><c r="E3" s="1"><v>29220</v></c></row>
+</sheetData></worksheet>"#,
+        text("B2", "Email"),
+        text("C2", "Phone"),
+        text("D2", "Score"),
+        text("E2", "Born"),
+        text("B3", "a@example.com"),
+    );
+    zip_of(&[
+        ("[Content_Types].xml", content_types.as_bytes()),
+        ("_rels/.rels", root_rels.as_bytes()),
+        ("xl/workbook.xml", workbook.as_bytes()),
+        ("xl/_rels/workbook.xml.rels", workbook_rels.as_bytes()),
+        ("xl/styles.xml", styles.as_bytes()),
+        ("xl/worksheets/sheet1.xml", notes.as_bytes()),
+        ("xl/worksheets/sheet2.xml", contacts.as_bytes()),
+    ])
+}
+
+#[test]
+fn read_file_reads_xlsx_sheet() {
+    let table = read("contacts.xlsx", &xlsx_workbook()).expect("table");
+    assert_eq!(table.info.format, FileFormat::Xlsx);
+    assert_eq!(table.info.sheet.as_deref(), Some("Contacts"));
+    let sheets: Vec<(&str, bool)> = table
+        .info
+        .sheets
+        .iter()
+        .map(|sheet| (sheet.name.as_str(), sheet.hidden))
+        .collect();
+    assert_eq!(sheets, vec![("Notes", true), ("Contacts", false)]);
+    let skipped = read_file(
+        "contacts.xlsx",
+        &xlsx_workbook(),
+        &ReadChoices::default(),
+        1,
+    );
+    let table_below_blank = skipped.expect("table");
+    assert_eq!(
+        table_below_blank.headers,
+        ["Column 1", "Email", "Phone", "Score", "Born"]
+    );
+    let row = &table_below_blank.rows[0];
+    assert_eq!(row.row, 3);
+    assert_eq!(
+        row.cells,
+        vec![
+            Cell::Empty,
+            Cell::Text("a@example.com".into()),
+            Cell::Number(4915112345678.0),
+            Cell::Error("#N/A".into()),
+            Cell::Date("1984-01-01".into()),
+        ]
+    );
+}
+
+#[test]
+fn read_file_reads_chosen_sheet() {
+    let choices = ReadChoices {
+        sheet: Some("notes".into()),
+        ..ReadChoices::default()
+    };
+    let table = read_file("contacts.xlsx", &xlsx_workbook(), &choices, 0).expect("table");
+    assert_eq!(table.info.sheet.as_deref(), Some("Notes"));
+    assert_eq!(table.headers, ["internal"]);
+    let missing = ReadChoices {
+        sheet: Some("Leads".into()),
+        ..ReadChoices::default()
+    };
+    let rejection =
+        read_file("contacts.xlsx", &xlsx_workbook(), &missing, 0).expect_err("no sheet");
+    assert_eq!(rejection.code, RejectCode::InvalidSettings);
+    assert!(
+        rejection.message.contains("Contacts"),
+        "{}",
+        rejection.message
+    );
+}
+
+#[test]
+fn read_file_reads_xlsx_inside_zip() {
+    let zip = zip_of(&[("export/contacts.xlsx", &xlsx_workbook())]);
+    let table = read_file("export.zip", &zip, &ReadChoices::default(), 1).expect("table");
+    assert_eq!(table.info.format, FileFormat::Xlsx);
+    assert_eq!(
+        table.info.zip_entry.as_deref(),
+        Some("export/contacts.xlsx")
+    );
+    assert_eq!(table.headers.get(1).map(String::as_str), Some("Email"));
+}
+
+#[test]
+fn read_file_reads_ods_sheet() {
+    let content = r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">
+<office:body><office:spreadsheet><table:table table:name="Kontakte">
+<table:table-row><table:table-cell office:value-type="string"><text:p>Email</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>Born</text:p></table:table-cell></table:table-row>
+<table:table-row><table:table-cell office:value-type="string"><text:p>a@example.com</text:p></table:table-cell><table:table-cell office:value-type="date" office:date-value="1985-03-14"><text:p>14.03.85</text:p></table:table-cell></table:table-row>
+</table:table></office:spreadsheet></office:body></office:document-content>"#;
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">
+<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>
+<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
+</manifest:manifest>"#;
+    let mimetype: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
+    let ods = zip_of(&[
+        ("mimetype", mimetype),
+        ("META-INF/manifest.xml", manifest.as_bytes()),
+        ("content.xml", content.as_bytes()),
+    ]);
+    let table = read("kontakte.ods", &ods).expect("table");
+    assert_eq!(table.info.format, FileFormat::Ods);
+    assert_eq!(table.headers, ["Email", "Born"]);
+    assert_eq!(table.rows[0].cells[1], Cell::Date("1985-03-14".into()));
+}

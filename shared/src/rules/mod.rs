@@ -13,6 +13,8 @@ pub mod gender;
 pub mod language;
 pub mod name;
 pub mod phone;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod properties;
 pub mod tags;
 pub mod text;
 
