@@ -1,11 +1,40 @@
 //! Client of the server's JSON API under `/api`, served from the same
 //! origin as the app.
 
+use std::cell::RefCell;
 use std::fmt;
 
-use gloo_net::http::{Request, Response};
+use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use shared::wire::{ApiError, ImportEntry, ImportRequest, Page, Person};
+
+/// Header that carries the session's CSRF token on state-changing requests
+/// of a signed-in user.
+const CSRF_HEADER: &str = "X-CSRF-Token";
+
+thread_local! {
+    /// CSRF token of the current session, sent on every state-changing
+    /// request. `None` before sign-in and on a server without accounts.
+    static CSRF_TOKEN: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// The signed-in user as `GET /api/session` and `POST /api/session`
+/// return it.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct SessionInfo {
+    /// User name.
+    pub user: String,
+    /// Token for the `X-CSRF-Token` header; `None` for API tokens.
+    pub csrf_token: Option<String>,
+}
+
+/// Body of `POST /api/session`.
+#[derive(Serialize)]
+struct SignIn<'a> {
+    name: &'a str,
+    password: &'a str,
+}
 
 /// Failure of an API call.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,7 +50,17 @@ pub enum ApiFailure {
 }
 
 impl ApiFailure {
-    /// Record-level problems that the server listed, as text lines.
+    /// Returns whether the server rejected the request because no user is
+    /// signed in or the session has expired.
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(
+            self,
+            ApiFailure::Rejected { status: 401, .. } | ApiFailure::Status { status: 401, .. }
+        )
+    }
+
+    /// Returns the record-level problems that the server listed, as text
+    /// lines.
     pub fn details(&self) -> Vec<String> {
         match self {
             ApiFailure::Rejected { error, .. } => error
@@ -60,15 +99,48 @@ impl fmt::Display for ApiFailure {
 
 impl std::error::Error for ApiFailure {}
 
-/// Sends an import: `POST /api/imports`.
-pub async fn create_import(request: &ImportRequest) -> Result<ImportEntry, ApiFailure> {
-    let response = Request::post("/api/imports")
-        .json(request)
-        .map_err(|error| ApiFailure::Network(error.to_string()))?
+/// Fetches the signed-in user: `GET /api/session`. Returns `Ok(None)` when
+/// the server has no accounts (the route does not exist).
+pub async fn current_session() -> Result<Option<SessionInfo>, ApiFailure> {
+    let response = Request::get("/api/session")
         .send()
         .await
         .map_err(|error| ApiFailure::Network(error.to_string()))?;
-    read_response(response).await
+    if response.status() == 404 {
+        set_csrf_token(None);
+        return Ok(None);
+    }
+    let session: SessionInfo = read_response(response).await?;
+    set_csrf_token(session.csrf_token.clone());
+    Ok(Some(session))
+}
+
+/// Signs in with a user name and password: `POST /api/session`. The server
+/// sets the session cookie.
+pub async fn sign_in(name: &str, password: &str) -> Result<SessionInfo, ApiFailure> {
+    let session: SessionInfo =
+        send_json(Request::post("/api/session"), &SignIn { name, password }).await?;
+    set_csrf_token(session.csrf_token.clone());
+    Ok(session)
+}
+
+/// Signs out: `DELETE /api/session`.
+pub async fn sign_out() -> Result<(), ApiFailure> {
+    let response = with_csrf_token(Request::delete("/api/session"))
+        .send()
+        .await
+        .map_err(|error| ApiFailure::Network(error.to_string()))?;
+    set_csrf_token(None);
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(read_failure(response).await)
+    }
+}
+
+/// Sends an import: `POST /api/imports`.
+pub async fn create_import(request: &ImportRequest) -> Result<ImportEntry, ApiFailure> {
+    send_json(Request::post("/api/imports"), request).await
 }
 
 /// Fetches one page of the import history, newest first:
@@ -91,6 +163,30 @@ async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiFailure> {
     read_response(response).await
 }
 
+async fn send_json<B: Serialize, T: DeserializeOwned>(
+    request: RequestBuilder,
+    body: &B,
+) -> Result<T, ApiFailure> {
+    let response = with_csrf_token(request)
+        .json(body)
+        .map_err(|error| ApiFailure::Network(error.to_string()))?
+        .send()
+        .await
+        .map_err(|error| ApiFailure::Network(error.to_string()))?;
+    read_response(response).await
+}
+
+fn with_csrf_token(request: RequestBuilder) -> RequestBuilder {
+    match CSRF_TOKEN.with_borrow(Clone::clone) {
+        Some(token) => request.header(CSRF_HEADER, &token),
+        None => request,
+    }
+}
+
+fn set_csrf_token(token: Option<String>) {
+    CSRF_TOKEN.set(token);
+}
+
 async fn read_response<T: DeserializeOwned>(response: Response) -> Result<T, ApiFailure> {
     if response.ok() {
         return response
@@ -98,14 +194,18 @@ async fn read_response<T: DeserializeOwned>(response: Response) -> Result<T, Api
             .await
             .map_err(|error| ApiFailure::InvalidResponse(error.to_string()));
     }
+    Err(read_failure(response).await)
+}
+
+async fn read_failure(response: Response) -> ApiFailure {
     let status = response.status();
     let status_text = response.status_text();
     let body = response.text().await.unwrap_or_default();
     match serde_json::from_str::<ApiError>(&body) {
-        Ok(error) => Err(ApiFailure::Rejected { status, error }),
-        Err(_) => Err(ApiFailure::Status {
+        Ok(error) => ApiFailure::Rejected { status, error },
+        Err(_) => ApiFailure::Status {
             status,
             status_text,
-        }),
+        },
     }
 }

@@ -12,6 +12,7 @@ use crate::import::{ImportOutcome, ImportStepView};
 use crate::mapping::MappingStep;
 use crate::notice::{NoticeRegion, Notices};
 use crate::persons::PersonsPage;
+use crate::session::{AccountBar, Session, SessionState, SignInForm};
 use crate::upload::UploadStep;
 
 /// A page of the app.
@@ -63,8 +64,10 @@ fn current_page() -> Page {
 #[component]
 pub fn App() -> impl IntoView {
     let notices = Notices::new();
+    let session = Session::start(notices);
     provide_context(notices);
-    provide_context(ImportFlow::new(notices));
+    provide_context(session);
+    provide_context(ImportFlow::new(notices, session));
 
     let (page, set_page) = signal(current_page());
     let listener = window_event_listener(leptos::ev::hashchange, move |_| {
@@ -90,13 +93,20 @@ pub fn App() -> impl IntoView {
                     })
                     .collect_view()}
             </nav>
+            <AccountBar />
         </header>
         <NoticeRegion />
         <main>
-            {move || match page.get() {
-                Page::Import => view! { <ImportPage /> }.into_any(),
-                Page::Persons => view! { <PersonsPage /> }.into_any(),
-                Page::History => view! { <HistoryPage /> }.into_any(),
+            {move || match session.state.get() {
+                SessionState::Checking => view! { <p role="status">"Connecting…"</p> }.into_any(),
+                SessionState::SignedOut => view! { <SignInForm /> }.into_any(),
+                SessionState::Open | SessionState::SignedIn { .. } => {
+                    match page.get() {
+                        Page::Import => view! { <ImportPage /> }.into_any(),
+                        Page::Persons => view! { <PersonsPage /> }.into_any(),
+                        Page::History => view! { <HistoryPage /> }.into_any(),
+                    }
+                }
             }}
         </main>
     }

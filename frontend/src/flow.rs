@@ -17,6 +17,7 @@ use crate::display::format_bytes;
 use crate::mapping::state::{MappingProblem, MappingState};
 use crate::notice::{Notice, Notices};
 use crate::protocol::{AnalysisResult, Preview, Stage, Task, TaskOutput};
+use crate::session::Session;
 
 /// The analysis of the current file and the settings it ran with.
 #[derive(Clone, Debug, PartialEq)]
@@ -75,11 +76,13 @@ pub struct ImportFlow {
     /// Number of the latest preview request; responses to older ones are dropped.
     preview_request: StoredValue<u64>,
     notices: Notices,
+    session: Session,
 }
 
 impl ImportFlow {
-    /// Creates the empty flow; `notices` receives its errors.
-    pub fn new(notices: Notices) -> Self {
+    /// Creates the empty flow; `notices` receives its errors, and
+    /// `session` learns of an expired sign-in.
+    pub fn new(notices: Notices, session: Session) -> Self {
         ImportFlow {
             file: StoredValue::new_local(None),
             file_name: RwSignal::new(None),
@@ -100,6 +103,7 @@ impl ImportFlow {
             worker: StoredValue::new_local(AnalysisWorker::default()),
             preview_request: StoredValue::new(0),
             notices,
+            session,
         }
     }
 
@@ -305,8 +309,10 @@ impl ImportFlow {
                 Err(failure) => {
                     log::error!("import request failed: {failure}");
                     self.step.set(ImportStep::Confirm);
-                    self.notices
-                        .show(Notice::with_details(failure.to_string(), failure.details()));
+                    if !self.session.check_failure(&failure) {
+                        self.notices
+                            .show(Notice::with_details(failure.to_string(), failure.details()));
+                    }
                 }
             }
         });

@@ -20,5 +20,6 @@ pub mod notice;
 pub mod paged;
 pub mod persons;
 pub mod protocol;
+pub mod session;
 pub mod upload;
 pub mod worker;

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use shared::wire::Page;
 
 use crate::api::ApiFailure;
+use crate::session::Session;
 
 /// Renders one page of a list fetched from the server, a loading text
 /// while it loads, its error in an alert, and the page buttons.
@@ -28,6 +29,12 @@ where
 {
     let page = RwSignal::new(1_u32);
     let items = LocalResource::new(move || fetch(page.get(), per_page));
+    let session = expect_context::<Session>();
+    Effect::new(move |_| {
+        if let Some(Err(failure)) = items.get() {
+            session.check_failure(&failure);
+        }
+    });
     let total = Signal::derive(move || {
         items
             .get()

@@ -1,0 +1,319 @@
+// Browser test of the import flow: a real `people serve` on a loopback port
+// with a new SQLite database, and Debian's Chromium driven by playwright-core.
+//
+// Expects the release frontend in frontend/dist
+// (`TRUNK_OFFLINE=true TRUNK_SKIP_VERSION_CHECK=true trunk build --release`
+// in frontend/) and the `people` binary at PEOPLE_BIN (default
+// target/debug/people). Screenshots go to tests/artifacts/.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const DIST = process.env.PEOPLE_DIST ?? path.join(ROOT, 'frontend', 'dist');
+const PEOPLE_BIN = process.env.PEOPLE_BIN ?? path.join(ROOT, 'target', 'debug', 'people');
+const CASES = process.env.PEOPLE_CASES ?? path.resolve(ROOT, '..', 'shared', 'cases');
+const ARTIFACTS = path.join(ROOT, 'tests', 'artifacts');
+const CHROMIUM = '/usr/bin/chromium';
+// Without the background-networking flags Chromium keeps trying to reach
+// outside hosts, which this machine's closed network refuses.
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const CONTACTS_CSV = path.join(CASES, '01-utf8-bom-header', 'contacts.csv');
+const EXPECTED_EMAILS = [
+  'anna.kowalski@example.com',
+  'ben.okafor@example.org',
+  'chloe.martin@example.net',
+  'dev.patel@example.com',
+  'emma.lindqvist@example.org',
+];
+const TEST_USER = 'browser-test';
+const TEST_PASSWORD = 'browser-test-password';
+
+const SERVER_START_MS = 30_000;
+const STEP_MS = 30_000;
+
+let workDir;
+let server;
+let serverExit;
+let baseUrl;
+let credentials;
+let context;
+let page;
+const pageErrors = [];
+
+// Returns a port that was free a moment ago on 127.0.0.1.
+async function freePort() {
+  const probe = net.createServer();
+  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+// Creates a user with `people user add` when the binary has accounts, and
+// returns the credentials, or null for a server without accounts.
+function createUser(databaseUrl) {
+  const result = spawnSync(PEOPLE_BIN, ['user', 'add', TEST_USER, '--database-url', databaseUrl], {
+    input: `${TEST_PASSWORD}\n`,
+    encoding: 'utf8',
+  });
+  if (result.status === 0) {
+    return { name: TEST_USER, password: TEST_PASSWORD };
+  }
+  if (/unrecognized subcommand/.test(result.stderr)) {
+    return null;
+  }
+  throw new Error(`people user add failed with status ${result.status}: ${result.stderr}`);
+}
+
+async function waitForHealth(url, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError = 'no response yet';
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) {
+      throw new Error(`people serve exited with status ${server.exitCode}; see ${ARTIFACTS}/server.log`);
+    }
+    try {
+      const response = await fetch(`${url}/api/health`);
+      const body = await response.json();
+      if (response.ok && body.status === 'ok') {
+        return;
+      }
+      lastError = `HTTP ${response.status} ${JSON.stringify(body)}`;
+    } catch (error) {
+      lastError = error.message;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`people serve did not become healthy in ${timeoutMs} ms: ${lastError}`);
+}
+
+async function stopServer() {
+  if (!server || server.exitCode !== null || server.signalCode !== null) {
+    return;
+  }
+  server.kill('SIGTERM');
+  const stopped = await Promise.race([
+    serverExit.then(() => true),
+    new Promise((resolve) => setTimeout(() => resolve(false), 5_000)),
+  ]);
+  if (!stopped) {
+    server.kill('SIGKILL');
+    await serverExit;
+  }
+}
+
+// Waits until the text of `locator` equals `expected`, and fails with the
+// last text seen.
+async function waitForText(locator, expected, timeoutMs = STEP_MS) {
+  const deadline = Date.now() + timeoutMs;
+  let actual;
+  while (Date.now() < deadline) {
+    actual = (await locator.first().textContent({ timeout: timeoutMs }).catch(() => null))?.trim();
+    if (actual === expected) {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.equal(actual, expected, `text of ${locator} after ${timeoutMs} ms`);
+}
+
+async function screenshot(name) {
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+// Fetches an API path with the browser's cookies, so that a signed-in
+// session also signs in these requests.
+async function apiGet(apiPath) {
+  const response = await context.request.get(`${baseUrl}${apiPath}`);
+  assert.equal(response.status(), 200, `GET ${apiPath}: ${await response.text()}`);
+  return response.json();
+}
+
+function columnGroup(header) {
+  return page.getByRole('group', { name: header, exact: true });
+}
+
+function fieldSelect(header) {
+  return columnGroup(header).getByLabel('Profile field', { exact: true });
+}
+
+before(async () => {
+  assert.ok(existsSync(path.join(DIST, 'index.html')), `no frontend build in ${DIST}: run trunk build --release in frontend/`);
+  assert.ok(existsSync(PEOPLE_BIN), `no people binary at ${PEOPLE_BIN}: build it or set PEOPLE_BIN`);
+  assert.ok(existsSync(CONTACTS_CSV), `case file not found: ${CONTACTS_CSV}`);
+
+  mkdirSync(ARTIFACTS, { recursive: true });
+  mkdirSync(path.join(ROOT, 'tmp'), { recursive: true });
+  workDir = mkdtempSync(path.join(ROOT, 'tmp', 'browser-test-'));
+  const databaseUrl = `sqlite://${workDir}/people.db`;
+  credentials = createUser(databaseUrl);
+
+  baseUrl = `http://127.0.0.1:${await freePort()}`;
+  const log = createWriteStream(path.join(ARTIFACTS, 'server.log'));
+  server = spawn(
+    PEOPLE_BIN,
+    ['serve', '--listen', baseUrl.slice('http://'.length), '--database-url', databaseUrl, '--static-dir', DIST],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  serverExit = once(server, 'exit');
+  server.stdout.pipe(log);
+  server.stderr.pipe(log);
+  await waitForHealth(baseUrl, SERVER_START_MS);
+
+  context = await chromium.launchPersistentContext(path.join(workDir, 'chromium-profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    env: { ...process.env, TMPDIR: path.join(ROOT, 'tmp') },
+    viewport: { width: 1280, height: 900 },
+  });
+  context.setDefaultTimeout(STEP_MS);
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+});
+
+after(async () => {
+  try {
+    await context?.close();
+  } finally {
+    await stopServer();
+    if (workDir && !process.env.KEEP_TEST_FILES) {
+      rmSync(workDir, { recursive: true, force: true });
+    }
+  }
+});
+
+test('import of the UTF-8 BOM contacts file', async (t) => {
+  await t.test('app opens', async () => {
+    await page.goto(baseUrl);
+    if (credentials) {
+      await page.getByLabel('User name', { exact: true }).fill(credentials.name);
+      await page.getByLabel('Password', { exact: true }).fill(credentials.password);
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.getByText(`Signed in as ${credentials.name}`).waitFor();
+    }
+    await page.getByLabel('Upload file', { exact: true }).waitFor();
+  });
+
+  await t.test('upload shows the preview', async () => {
+    await page.getByLabel('Upload file', { exact: true }).setInputFiles(CONTACTS_CSV);
+    await page.getByRole('heading', { name: 'Map your data', exact: true }).waitFor();
+    // The legend is exactly "Email", so the byte-order mark was dropped.
+    await columnGroup('Email').waitFor();
+    await page.getByRole('cell', { name: 'anna.kowalski@example.com', exact: true }).waitFor();
+    assert.equal(await page.getByLabel('Skip rows', { exact: true }).inputValue(), '0');
+    assert.equal(await page.getByLabel('Person type', { exact: true }).inputValue(), 'lead');
+    await screenshot('01-preview');
+  });
+
+  await t.test('mapping moves a field and undoes', async () => {
+    await fieldSelect('Email').selectOption('email');
+    await fieldSelect('City').selectOption('email');
+    assert.equal(await fieldSelect('City').inputValue(), 'email');
+    assert.equal(await fieldSelect('Email').inputValue(), '', 'Email column is unmapped after the move');
+
+    await columnGroup('Email').getByRole('button', { name: 'Undo', exact: true }).click();
+    assert.equal(await fieldSelect('Email').inputValue(), 'email');
+    assert.equal(await fieldSelect('City').inputValue(), '', 'City column gave email back');
+  });
+
+  await t.test('columns are mapped', async () => {
+    await fieldSelect('First Name').selectOption('first_name');
+    await fieldSelect('Last Name').selectOption('last_name');
+    await fieldSelect('Phone').selectOption('phone');
+    await columnGroup('Phone').getByLabel('Phone country', { exact: true }).fill('GB');
+    await fieldSelect('City').selectOption('city');
+    assert.equal(await fieldSelect('Email').inputValue(), 'email');
+    assert.equal(await fieldSelect('Phone').inputValue(), 'phone');
+    assert.equal(await fieldSelect('City').inputValue(), 'city');
+    await screenshot('02-mapping');
+  });
+
+  await t.test('analysis finds 5 valid records', async () => {
+    await page.getByRole('button', { name: 'Analyze', exact: true }).click();
+    await waitForText(page.getByLabel('Valid records', { exact: true }), '5');
+    await waitForText(page.getByLabel('Error records', { exact: true }), '0');
+    await waitForText(page.getByLabel('Profiles', { exact: true }), '5');
+    await screenshot('03-analysis');
+  });
+
+  await t.test('import is confirmed', async () => {
+    assert.ok(await page.getByLabel('Discard', { exact: true }).isChecked(), 'Discard is the default');
+    assert.ok(await page.getByLabel('None', { exact: true }).isChecked(), 'no import tag by default');
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('heading', { name: 'Confirm the import', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Back', exact: true }).waitFor();
+    await screenshot('04-confirm');
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('heading', { name: 'Import finished', exact: true }).waitFor();
+    await page.getByText('Completed', { exact: true }).waitFor();
+    await screenshot('05-outcome');
+  });
+
+  await t.test('API lists the persons', async () => {
+    const persons = await apiGet('/api/persons?page=1&per_page=50');
+    assert.equal(persons.total, 5);
+    const emails = persons.items.flatMap((person) => person.values.emails ?? []).sort();
+    assert.deepEqual(emails, [...EXPECTED_EMAILS].sort());
+    const anna = persons.items.find((person) => person.values.emails?.includes('anna.kowalski@example.com'));
+    assert.equal(anna.person_type, 'lead');
+    assert.deepEqual(anna.values.phones, ['+442079460101']);
+    assert.equal(anna.values.city, 'London');
+  });
+
+  await t.test('API lists the import', async () => {
+    const imports = await apiGet('/api/imports?page=1&per_page=50');
+    assert.equal(imports.items.length, 1);
+    const [entry] = imports.items;
+    assert.equal(entry.file_name, 'contacts.csv');
+    assert.equal(entry.valid_records, 5);
+    assert.equal(entry.error_records, 0);
+    assert.equal(entry.status, 'completed');
+    assert.equal(entry.counts.created, 5);
+  });
+
+  await t.test('Persons page shows them', async () => {
+    await page.getByRole('link', { name: 'Persons', exact: true }).click();
+    await page.getByRole('heading', { name: 'Persons', exact: true }).waitFor();
+    for (const email of EXPECTED_EMAILS) {
+      await page.getByRole('cell', { name: email, exact: true }).waitFor();
+    }
+    await page.getByRole('cell', { name: 'Chloé Martin', exact: true }).waitFor();
+    await screenshot('06-persons');
+  });
+
+  await t.test('Import history page shows it', async () => {
+    await page.getByRole('link', { name: 'Import history', exact: true }).click();
+    await page.getByRole('heading', { name: 'Import history', exact: true }).waitFor();
+    const row = page.getByRole('row').filter({ hasText: 'contacts.csv' });
+    await row.waitFor();
+    assert.equal(await row.count(), 1);
+    const cells = (await row.getByRole('cell').allTextContents()).map((text) => text.trim());
+    assert.ok(cells.includes('Completed'), `status cell in ${JSON.stringify(cells)}`);
+    assert.equal(cells[3], '5', 'valid records');
+    assert.equal(cells[4], '0', 'error records');
+    await screenshot('07-history');
+  });
+
+  await t.test('page raised no errors', () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});
