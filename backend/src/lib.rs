@@ -6,6 +6,8 @@ pub mod analyze_command;
 pub mod auth;
 pub mod cli;
 pub mod http;
+pub mod jobs;
+pub mod report;
 pub mod store;
 pub mod user_command;
 
@@ -39,7 +41,9 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
         );
     }
     tracing::info!("people is listening on http://{address}");
-    let app = http::router(store, &config.static_dir);
+    let instance = jobs::instance_name();
+    jobs::spawn_sweeper(store.clone(), instance.clone());
+    let app = http::router_for_instance(store, &config.static_dir, instance);
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await

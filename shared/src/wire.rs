@@ -132,6 +132,124 @@ pub struct ImportEntry {
     /// Reason of a failed import.
     pub failure: Option<String>,
     pub counts: MergeCounts,
+    /// Profiles merged so far and in all, while the import is Importing and
+    /// the answering server instance runs its merge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progress: Option<Progress>,
+    /// RFC 3339 UTC time the import was undone, if it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undone_at: Option<String>,
+}
+
+/// How far a long step has come.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    pub done: u64,
+    pub total: u64,
+}
+
+/// Most profiles one upload batch may hold.
+pub const MAX_BATCH_PROFILES: usize = 10_000;
+
+/// The profiles a client puts into one batch.
+pub const BATCH_PROFILES: usize = 2_000;
+
+/// The first step of an import: everything but the profiles, which follow
+/// in numbered batches (`PUT /api/imports/{id}/batches/{n}`, a JSON array
+/// of [`ProfileDraft`], gzip-compressed with `Content-Encoding: gzip`),
+/// then `POST /api/imports/{id}/commit`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewImport {
+    pub file_name: String,
+    /// Size of the uploaded file in bytes.
+    pub file_size: u64,
+    /// SHA-256 of the file's bytes as 64 hex digits. Creating an import
+    /// with the checksum of one still uploading resumes that one.
+    pub checksum: String,
+    pub settings: Settings,
+    pub choices: ImportChoices,
+    pub summary: Summary,
+    /// Every record error of the analysis, without cell content.
+    pub errors: Vec<RecordError>,
+}
+
+impl ImportRequest {
+    /// The first step of this import in the batch protocol.
+    pub fn new_import(&self, checksum: String) -> NewImport {
+        NewImport {
+            file_name: self.file_name.clone(),
+            file_size: self.file_size,
+            checksum,
+            settings: self.settings.clone(),
+            choices: self.choices.clone(),
+            summary: self.summary,
+            errors: self.errors.clone(),
+        }
+    }
+}
+
+/// The answer to creating an import.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportCreated {
+    pub entry: ImportEntry,
+    /// Whether an earlier upload of the same file was found and continues.
+    pub resumed: bool,
+    /// Batch numbers the server has already stored, ascending.
+    pub received_batches: Vec<u32>,
+}
+
+/// The answer to one uploaded batch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchReceipt {
+    pub batch_number: u32,
+    /// False when the same batch was stored before, so nothing changed.
+    pub stored: bool,
+}
+
+/// The body of `POST /api/imports/{id}/commit`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommitRequest {
+    /// Number of batches, numbered from 0.
+    pub batch_count: u32,
+}
+
+/// An import with everything the details view shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportDetails {
+    pub entry: ImportEntry,
+    pub settings: Settings,
+    pub choices: ImportChoices,
+    /// Error records: the analysis errors and the merge failures, by row.
+    pub errors: Vec<RecordError>,
+}
+
+/// The body of `POST /api/imports/{id}/undo`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UndoRequest {
+    /// Undo even though later imports changed some of the same profiles;
+    /// their changes to those profiles are lost.
+    #[serde(default)]
+    pub confirm: bool,
+}
+
+/// What an undo did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UndoOutcome {
+    /// Profiles the import had created, now removed.
+    pub removed: u32,
+    /// Profiles the import had changed, now back to their earlier values.
+    pub restored: u32,
+}
+
+/// An in-app notification for the signed-in user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    pub notification_id: i64,
+    pub import_id: Option<i64>,
+    pub message: String,
+    /// RFC 3339 UTC time.
+    pub created_at: String,
+    pub read: bool,
 }
 
 /// A stored profile as the Persons page shows it.

@@ -6,7 +6,26 @@ use std::sync::Arc;
 
 use backend::store::{Clock, Store};
 use serde_json::Value;
-use shared::wire::{ImportEntry, ImportRequest, Page, Person};
+use sha2::{Digest, Sha256};
+use shared::wire::{
+    BatchReceipt, CommitRequest, ImportCreated, ImportEntry, ImportRequest, ImportStatus, Page,
+    Person, BATCH_PROFILES,
+};
+use shared::ProfileDraft;
+
+/// A failed API response: its status and JSON body.
+#[derive(Debug)]
+pub struct Failure {
+    pub status: u16,
+    pub body: Value,
+}
+
+/// A checksum that stands in for the file's SHA-256: the SHA-256 of the
+/// request's JSON.
+pub fn checksum_of(request: &ImportRequest) -> String {
+    let json = serde_json::to_vec(request).expect("request serializes");
+    hex::encode(Sha256::digest(json))
+}
 
 /// Name and password of the account every test server has.
 pub const TEST_USER: &str = "tester";
@@ -73,22 +92,97 @@ impl TestServer {
             .expect("GET failed")
     }
 
-    pub async fn post_import(&self, request: &ImportRequest) -> reqwest::Response {
-        self.client
-            .post(self.url("/api/imports"))
-            .json(request)
-            .send()
-            .await
-            .expect("POST failed")
+    /// Runs the import protocol: create, upload every batch (gzip),
+    /// commit, and wait for the merge. Returns the first response that
+    /// failed, with its status and body.
+    pub async fn try_import(&self, request: &ImportRequest) -> Result<ImportEntry, Failure> {
+        let checksum = checksum_of(request);
+        let created: ImportCreated = self
+            .expect_json(
+                self.client
+                    .post(self.url("/api/imports"))
+                    .json(&request.new_import(checksum)),
+            )
+            .await?;
+        let import_id = created.entry.import_id;
+        let batches: Vec<&[ProfileDraft]> = request.profiles.chunks(BATCH_PROFILES).collect();
+        for (number, batch) in batches.iter().enumerate() {
+            self.put_batch(import_id, number as u32, batch).await?;
+        }
+        let _: ImportEntry = self
+            .expect_json(
+                self.client
+                    .post(self.url(&format!("/api/imports/{import_id}/commit")))
+                    .json(&CommitRequest {
+                        batch_count: batches.len() as u32,
+                    }),
+            )
+            .await?;
+        Ok(self.wait_for_import(import_id).await)
     }
 
-    /// Posts an import that must succeed and returns its history entry.
-    pub async fn import(&self, request: &ImportRequest) -> ImportEntry {
-        let response = self.post_import(request).await;
-        let status = response.status();
+    /// Uploads one batch, gzip-compressed.
+    pub async fn put_batch(
+        &self,
+        import_id: i64,
+        batch_number: u32,
+        profiles: &[ProfileDraft],
+    ) -> Result<BatchReceipt, Failure> {
+        let json = serde_json::to_vec(profiles).expect("profiles serialize");
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut encoder, &json).expect("gzip works");
+        let body = encoder.finish().expect("gzip works");
+        self.expect_json(
+            self.client
+                .put(self.url(&format!("/api/imports/{import_id}/batches/{batch_number}")))
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .header(reqwest::header::CONTENT_ENCODING, "gzip")
+                .body(body),
+        )
+        .await
+    }
+
+    /// Polls an import until its merge has finished.
+    pub async fn wait_for_import(&self, import_id: i64) -> ImportEntry {
+        for _ in 0..600 {
+            let entry: ImportEntry = self
+                .get(&format!("/api/imports/{import_id}"))
+                .await
+                .json()
+                .await
+                .expect("entry is JSON");
+            if entry.status != ImportStatus::Importing {
+                return entry;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("import {import_id} did not finish within 30 seconds");
+    }
+
+    /// Sends a request and decodes a 2xx JSON answer, or returns the failure.
+    pub async fn expect_json<T: serde::de::DeserializeOwned>(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<T, Failure> {
+        let response = request.send().await.expect("request failed");
+        let status = response.status().as_u16();
         let text = response.text().await.expect("no response body");
-        assert_eq!(status, 200, "import failed: {text}");
-        serde_json::from_str(&text).expect("response is not an ImportEntry")
+        if !(200..300).contains(&status) {
+            let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+            return Err(Failure { status, body });
+        }
+        Ok(
+            serde_json::from_str(&text)
+                .unwrap_or_else(|error| panic!("bad JSON ({error}): {text}")),
+        )
+    }
+
+    /// Runs an import that must succeed and returns its history entry.
+    pub async fn import(&self, request: &ImportRequest) -> ImportEntry {
+        match self.try_import(request).await {
+            Ok(entry) => entry,
+            Err(failure) => panic!("import failed with {}: {}", failure.status, failure.body),
+        }
     }
 
     pub async fn persons(&self) -> Vec<Person> {

@@ -290,8 +290,11 @@ async fn summary_that_does_not_add_up_is_rejected() {
         vec![profile(2, "a@example.com", "A")],
     );
     bad.summary.data_rows = 7;
-    let response = server.post_import(&bad).await;
-    assert_eq!(response.status(), 400);
+    let failure = server
+        .try_import(&bad)
+        .await
+        .expect_err("summary is checked");
+    assert_eq!(failure.status, 400);
     assert!(server.persons().await.is_empty());
 }
 
@@ -306,9 +309,12 @@ async fn profiles_failing_validation_are_rejected() {
             profile(3, "b@example.com", "B"),
         ],
     );
-    let response = server.post_import(&bad).await;
-    assert_eq!(response.status(), 422);
-    let body: Value = response.json().await.expect("error body is not JSON");
+    let failure = server
+        .try_import(&bad)
+        .await
+        .expect_err("profiles are checked");
+    assert_eq!(failure.status, 422);
+    let body = failure.body;
     assert_eq!(body["code"], "invalid_profiles");
     assert_eq!(body["errors"][0]["row"], 2);
     assert_eq!(body["errors"][0]["field"], "email");
@@ -467,8 +473,11 @@ async fn custom_values_need_a_defined_attribute() {
     draft.values.custom.insert("score".into(), "17".into());
     let import = request(PersonType::Lead, OnMatch::Discard, vec![draft]);
 
-    let undefined = server.post_import(&import).await;
-    assert_eq!(undefined.status(), 422);
+    let undefined = server
+        .try_import(&import)
+        .await
+        .expect_err("attribute is undefined");
+    assert_eq!(undefined.status, 422);
 
     server
         .post_json(
@@ -507,7 +516,11 @@ async fn tagged_profiles_join_active_journey_once() {
     import.choices.journey_id = Some(journey_id);
 
     // Without tags the journey cannot be chosen.
-    assert_eq!(server.post_import(&import).await.status(), 400);
+    let failure = server
+        .try_import(&import)
+        .await
+        .expect_err("journey is checked");
+    assert_eq!(failure.status, 400);
 
     import.choices.tags = TagChoice::Manually(vec!["welcome".into()]);
     server.import(&import).await;
@@ -529,5 +542,9 @@ async fn tagged_profiles_join_active_journey_once() {
         .await
         .expect("PATCH failed");
     assert_eq!(paused.status(), 200);
-    assert_eq!(server.post_import(&import).await.status(), 400);
+    let failure = server
+        .try_import(&import)
+        .await
+        .expect_err("journey is checked");
+    assert_eq!(failure.status, 400);
 }

@@ -3,6 +3,7 @@
 mod catalog;
 mod error;
 mod imports;
+mod notifications;
 mod openapi;
 mod persons;
 pub mod routes;
@@ -17,6 +18,7 @@ use axum::routing::get;
 use axum::{middleware, Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
+use tower_http::decompression::RequestDecompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
@@ -25,11 +27,9 @@ pub use routes::{Access, ApiRoutes, RouteInfo};
 
 use crate::store::Store;
 
-/// Largest accepted request body, in bytes. An import of a 50 MiB file
-/// arrives as one JSON body of its analysed profiles.
-// NOTE: the whole import arrives in one request; numbered batches would let
-// this limit shrink to a few MiB.
-pub const MAX_BODY_BYTES: usize = 256 * 1024 * 1024;
+/// Largest accepted request body after decompression, in bytes: a batch of
+/// the most profiles with long values, or a large error list.
+pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 
 /// Shared state of every handler.
 #[derive(Clone)]
@@ -37,6 +37,8 @@ pub struct ApiContext {
     pub store: Store,
     /// Every API route, for the OpenAPI document.
     pub routes: Arc<[RouteInfo]>,
+    /// This server instance's name, recorded on the imports it merges.
+    pub instance: Arc<str>,
 }
 
 /// Every API route with its handler.
@@ -51,6 +53,7 @@ fn api_routes() -> ApiRoutes {
     let routes = openapi::routes(routes);
     let routes = session::routes(routes);
     let routes = imports::routes(routes);
+    let routes = notifications::routes(routes);
     let routes = persons::routes(routes);
     catalog::routes(routes)
 }
@@ -64,10 +67,16 @@ pub fn route_table() -> Vec<RouteInfo> {
 /// for every other path (unknown paths get `index.html`, so client-side
 /// routes work on reload).
 pub fn router(store: Store, static_dir: &Path) -> Router {
+    router_for_instance(store, static_dir, crate::jobs::instance_name())
+}
+
+/// Builds the app for a named server instance.
+pub fn router_for_instance(store: Store, static_dir: &Path, instance: Arc<str>) -> Router {
     let (public, authenticated, table) = api_routes().into_parts();
     let context = ApiContext {
         store,
         routes: table.into(),
+        instance,
     };
     let authenticated = authenticated.route_layer(middleware::from_fn_with_state(
         context.clone(),
@@ -83,6 +92,7 @@ pub fn router(store: Store, static_dir: &Path) -> Router {
         .nest("/api", api)
         .fallback_service(frontend)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(RequestDecompressionLayer::new())
         .layer(TraceLayer::new_for_http())
 }
 

@@ -46,7 +46,6 @@ impl Default for ApiRoutes {
 }
 
 impl ApiRoutes {
-
     /// Adds a route; `handler` must serve exactly `method`.
     pub fn add(
         mut self,

@@ -1,33 +1,43 @@
 //! Reading the import history.
 
-use shared::wire::{ImportEntry, ImportStatus, MergeCounts, OnMatch, Page};
+use shared::wire::{ImportDetails, ImportEntry, ImportStatus, MergeCounts, OnMatch, Page};
+use shared::RecordError;
 use sqlx::any::AnyRow;
 // Dynamic SQL here only joins constant column lists.
 use sqlx::{AssertSqlSafe, Row};
 
-use super::{page_offset, Store};
+use super::retention::{HISTORY_LENGTH, RETENTION};
+use super::{page_offset, time_text, Store};
 
 const ENTRY_COLUMNS: &str = "import_id, started_at, finished_at, imported_by, file_name, \
      file_size, person_type, on_match, valid_records, error_records, status, failure, \
-     created, updated, promoted, discarded, failed";
+     created, updated, promoted, discarded, failed, undone_at";
 
 impl Store {
-    /// Lists imports, newest first.
+    /// Lists the [`HISTORY_LENGTH`] most recent imports of the last
+    /// [`RETENTION`], newest first, a page at a time.
     pub async fn list_imports(&self, page: u32, per_page: u32) -> sqlx::Result<Page<ImportEntry>> {
-        let total: i64 = sqlx::query_scalar("select count(*) from import")
+        let since = time_text(self.now() - RETENTION);
+        let total: i64 = sqlx::query_scalar("select count(*) from import where started_at > $1")
+            .bind(&since)
             .fetch_one(&self.pool)
             .await?;
+        let total = total.min(HISTORY_LENGTH);
+        let offset = page_offset(page, per_page);
+        let limit = i64::from(per_page).min((total - offset).max(0));
         let sql = format!(
-            "select {ENTRY_COLUMNS} from import order by import_id desc limit $1 offset $2"
+            "select {ENTRY_COLUMNS} from import where started_at > $1 \
+             order by import_id desc limit $2 offset $3"
         );
         let rows = sqlx::query(AssertSqlSafe(sql.as_str()))
-            .bind(i64::from(per_page))
-            .bind(page_offset(page, per_page))
+            .bind(&since)
+            .bind(limit)
+            .bind(offset)
             .fetch_all(&self.pool)
             .await?;
         let items = rows
             .iter()
-            .map(entry_from_row)
+            .map(|row| self.entry_with_progress(row))
             .collect::<sqlx::Result<_>>()?;
         Ok(Page {
             items,
@@ -44,7 +54,58 @@ impl Store {
             .bind(import_id)
             .fetch_optional(&self.pool)
             .await?;
-        row.as_ref().map(entry_from_row).transpose()
+        row.as_ref()
+            .map(|row| self.entry_with_progress(row))
+            .transpose()
+    }
+
+    /// Reads an import with its settings, choices and error records.
+    pub async fn import_details(&self, import_id: i64) -> anyhow::Result<Option<ImportDetails>> {
+        let Some(entry) = self.get_import(import_id).await? else {
+            return Ok(None);
+        };
+        let row = sqlx::query("select settings, choices from import where import_id = $1")
+            .bind(import_id)
+            .fetch_one(&self.pool)
+            .await?;
+        let settings = serde_json::from_str(&row.try_get::<String, _>("settings")?)?;
+        let choices = serde_json::from_str(&row.try_get::<String, _>("choices")?)?;
+        let errors = self.import_errors(import_id).await?;
+        Ok(Some(ImportDetails {
+            entry,
+            settings,
+            choices,
+            errors,
+        }))
+    }
+
+    /// The error records of an import, by row.
+    pub async fn import_errors(&self, import_id: i64) -> sqlx::Result<Vec<RecordError>> {
+        let rows = sqlx::query(
+            "select record_row, field, code, message from import_error where import_id = $1 \
+             order by record_row",
+        )
+        .bind(import_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(RecordError {
+                    row: get_count(row, "record_row")?,
+                    field: row.try_get("field")?,
+                    code: parse_key(row, "code")?,
+                    message: row.try_get("message")?,
+                })
+            })
+            .collect()
+    }
+
+    fn entry_with_progress(&self, row: &AnyRow) -> sqlx::Result<ImportEntry> {
+        let mut entry = entry_from_row(row)?;
+        if entry.status == ImportStatus::Importing {
+            entry.progress = self.progress_of(entry.import_id);
+        }
+        Ok(entry)
     }
 }
 
@@ -72,6 +133,8 @@ fn entry_from_row(row: &AnyRow) -> sqlx::Result<ImportEntry> {
             discarded: get_count(row, "discarded")?,
             failed: get_count(row, "failed")?,
         },
+        progress: None,
+        undone_at: row.try_get("undone_at")?,
     })
 }
 

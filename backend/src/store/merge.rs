@@ -4,20 +4,30 @@
 
 use std::collections::BTreeSet;
 
-use shared::wire::{ImportEntry, ImportRequest, ImportStatus, MergeCounts, OnMatch, TagChoice};
+use shared::wire::{ImportStatus, MergeCounts, OnMatch, TagChoice};
 use shared::{ErrorCode, PersonType, ProfileDraft, ProfileValues, RecordError};
 // Dynamic SQL here only joins constant table and column names.
-use sqlx::{AnyConnection, AssertSqlSafe};
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 use super::history::parse_key;
-use super::persons::{contact_list, values_from_row, ContactTable};
+use super::persons::{contact_list, tag_list, values_from_row, ContactTable};
 use super::Store;
 
 /// Most contacts (emails and phones together) a stored profile may hold.
 pub const MAX_CONTACTS_PER_PROFILE: usize = 100;
 
+/// The settings of an import that its merge needs.
+pub(super) struct MergeJob {
+    pub settings: shared::Settings,
+    pub choices: shared::wire::ImportChoices,
+    /// Error records of the analysis; any makes the status Completed with
+    /// errors.
+    pub error_records: u32,
+}
+
 /// What the import does, the same for every profile.
 struct MergePlan<'a> {
+    import_id: i64,
     person_type: PersonType,
     on_match: OnMatch,
     /// Tags added to every created or merged profile, besides its own.
@@ -35,74 +45,29 @@ enum Outcome {
 }
 
 impl Store {
-    /// Records the import, applies its profiles in one transaction and
-    /// returns its history entry.
+    /// Applies the profiles of an import in one transaction, journals the
+    /// before-images for undo, and finishes the import's history row.
     ///
     /// The import fails as a whole, with nothing applied, when a merged
     /// profile would hold more than [`MAX_CONTACTS_PER_PROFILE`] contacts.
-    pub async fn apply_import(
+    pub(super) async fn merge_profiles(
         &self,
-        request: &ImportRequest,
-        imported_by: &str,
-    ) -> anyhow::Result<ImportEntry> {
-        let import_id = self.insert_import(request, imported_by).await?;
-        match self.merge_profiles(import_id, request).await {
-            Ok(()) => {}
-            Err(error) => {
-                tracing::error!(import_id, "import failed: {error:#}");
-                self.finish_failed(
-                    import_id,
-                    "the server failed to write the profiles; see the server log",
-                )
-                .await?;
-            }
-        }
-        self.get_import(import_id)
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("import {import_id} vanished while it was applied"))
-    }
-
-    /// Inserts the history row, status Importing, with the analysis errors.
-    async fn insert_import(
-        &self,
-        request: &ImportRequest,
-        imported_by: &str,
-    ) -> anyhow::Result<i64> {
-        let mut tx = self.pool.begin().await?;
-        let summary = request.summary;
-        let import_id: i64 = sqlx::query_scalar(
-            "insert into import (imported_by, file_name, file_size, settings, choices, \
-             person_type, on_match, status, data_rows, valid_records, error_records, started_at) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning import_id",
-        )
-        .bind(imported_by)
-        .bind(&request.file_name)
-        .bind(i64::try_from(request.file_size).unwrap_or(i64::MAX))
-        .bind(serde_json::to_string(&request.settings)?)
-        .bind(serde_json::to_string(&request.choices)?)
-        .bind(request.settings.person_type.key())
-        .bind(on_match_key(request.choices.on_match))
-        .bind(ImportStatus::Importing.key())
-        .bind(i64::from(summary.data_rows))
-        .bind(i64::from(summary.valid_records))
-        .bind(i64::from(summary.error_records))
-        .bind(self.now_text())
-        .fetch_one(&mut *tx)
-        .await?;
-        insert_errors(&mut tx, import_id, &request.errors).await?;
-        tx.commit().await?;
-        Ok(import_id)
-    }
-
-    async fn merge_profiles(&self, import_id: i64, request: &ImportRequest) -> anyhow::Result<()> {
+        import_id: i64,
+        job: &MergeJob,
+        profiles: &[ProfileDraft],
+    ) -> anyhow::Result<ImportStatus> {
         let now = self.now_text();
-        let import_tags = import_tags(&request.choices.tags, import_id);
+        let stamp = self.now().format("%Y-%m-%d-%H%M").to_string();
+        let import_tags = import_tags(&job.choices.tags, import_id, &stamp);
         let plan = MergePlan {
-            person_type: request.settings.person_type,
-            on_match: request.choices.on_match,
+            import_id,
+            person_type: job.settings.person_type,
+            on_match: job.choices.on_match,
             import_tags: &import_tags,
             now: &now,
         };
+        let total = profiles.len() as u64;
+        self.set_progress(import_id, 0, total);
 
         let mut tx = self.pool.begin().await?;
         let mut counts = MergeCounts::default();
@@ -110,7 +75,10 @@ impl Store {
         let mut over_limit = Vec::new();
         // Profiles the import created or changed, so they got its tags.
         let mut touched = Vec::new();
-        for draft in &request.profiles {
+        for (index, draft) in profiles.iter().enumerate() {
+            if index % 256 == 0 {
+                self.set_progress(import_id, index as u64, total);
+            }
             match merge_profile(&mut tx, draft, &plan).await? {
                 Outcome::Created { person_id } => {
                     counts.created += 1;
@@ -161,21 +129,22 @@ impl Store {
                 profiles.join(", ")
             );
             self.finish_failed(import_id, &reason).await?;
-            return Ok(());
+            return Ok(ImportStatus::Failed);
         }
 
         insert_errors(&mut tx, import_id, &failures).await?;
-        if let Some(journey_id) = request.choices.journey_id {
+        if let Some(journey_id) = job.choices.journey_id {
             enroll(&mut tx, journey_id, import_id, &touched, &now).await?;
         }
-        let status = if request.summary.error_records == 0 && counts.failed == 0 {
+        let status = if job.error_records == 0 && counts.failed == 0 {
             ImportStatus::Completed
         } else {
             ImportStatus::CompletedWithErrors
         };
         sqlx::query(
             "update import set status = $1, created = $2, updated = $3, promoted = $4, \
-             discarded = $5, failed = $6, finished_at = $7 where import_id = $8",
+             discarded = $5, failed = $6, finished_at = $7, claimed_by = null \
+             where import_id = $8",
         )
         .bind(status.key())
         .bind(i64::from(counts.created))
@@ -188,12 +157,16 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(())
+        self.clear_progress(import_id);
+        Ok(status)
     }
 
-    async fn finish_failed(&self, import_id: i64, reason: &str) -> sqlx::Result<()> {
+    /// Marks an import Failed with the reason people see.
+    pub(super) async fn finish_failed(&self, import_id: i64, reason: &str) -> sqlx::Result<()> {
+        self.clear_progress(import_id);
         sqlx::query(
-            "update import set status = $1, failure = $2, finished_at = $3 where import_id = $4",
+            "update import set status = $1, failure = $2, finished_at = $3, claimed_by = null \
+             where import_id = $4",
         )
         .bind(ImportStatus::Failed.key())
         .bind(reason)
@@ -205,19 +178,19 @@ impl Store {
     }
 }
 
-fn on_match_key(on_match: OnMatch) -> &'static str {
+pub(super) fn on_match_key(on_match: OnMatch) -> &'static str {
     match on_match {
         OnMatch::Discard => "discard",
         OnMatch::Merge => "merge",
     }
 }
 
-/// The tags that the tag choice adds to every imported profile.
-fn import_tags(choice: &TagChoice, import_id: i64) -> Vec<String> {
+/// The tags that the tag choice adds to every imported profile; `stamp` is
+/// the import's time as `YYYY-MM-DD-HHMM`.
+fn import_tags(choice: &TagChoice, import_id: i64, stamp: &str) -> Vec<String> {
     match choice {
         TagChoice::None => Vec::new(),
         TagChoice::Automatically => {
-            let stamp = chrono::Utc::now().format("%Y-%m-%d-%H%M");
             // The id keeps two imports of the same minute apart.
             vec![format!("import-{stamp}-{import_id}")]
         }
@@ -258,7 +231,7 @@ async fn enroll(
     Ok(())
 }
 
-async fn insert_errors(
+pub(super) async fn insert_errors(
     connection: &mut AnyConnection,
     import_id: i64,
     errors: &[RecordError],
@@ -399,7 +372,47 @@ async fn insert_person(
     )
     .await?;
     add_tags(connection, person_id, values, plan).await?;
+    journal(connection, plan.import_id, person_id, None).await?;
     Ok(person_id)
+}
+
+/// The state of a stored profile that undo puts back.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub(super) struct BeforeImage {
+    pub person_type: PersonType,
+    pub values: ProfileValues,
+    pub updated_at: String,
+}
+
+/// Journals what the import does to a profile: `None` when it created the
+/// profile, else the profile's state before. The first entry of an import
+/// for a profile wins, so it keeps the state from before the import.
+async fn journal(
+    connection: &mut AnyConnection,
+    import_id: i64,
+    person_id: i64,
+    before: Option<&BeforeImage>,
+) -> sqlx::Result<()> {
+    let (action, before_image) = match before {
+        None => ("created", None),
+        Some(image) => (
+            "updated",
+            Some(serde_json::to_string(image).map_err(|error| {
+                sqlx::Error::Encode(format!("cannot journal profile {person_id}: {error}").into())
+            })?),
+        ),
+    };
+    sqlx::query(
+        "insert into import_journal (import_id, person_id, action, before_image) \
+         values ($1, $2, $3, $4) on conflict do nothing",
+    )
+    .bind(import_id)
+    .bind(person_id)
+    .bind(action)
+    .bind(before_image)
+    .execute(&mut *connection)
+    .await?;
+    Ok(())
 }
 
 /// How the file's values combine with a stored profile's.
@@ -431,6 +444,7 @@ async fn update_person(
         .await?;
     let stored_type: PersonType = parse_key(&row, "person_type")?;
     let stored = values_from_row(&row)?;
+    let stored_updated_at: String = row.try_get("updated_at")?;
 
     if let (Some(stored_id), Some(file_id)) = (&stored.external_id, &file.external_id) {
         if stored_id != file_id {
@@ -442,6 +456,20 @@ async fn update_person(
             });
         }
     }
+
+    let stored_emails = contact_list(connection, ContactTable::Email, person_id).await?;
+    let stored_phones = contact_list(connection, ContactTable::Phone, person_id).await?;
+    let before = BeforeImage {
+        person_type: stored_type,
+        values: ProfileValues {
+            emails: stored_emails.clone(),
+            phones: stored_phones.clone(),
+            tags: tag_list(connection, person_id).await?,
+            ..stored.clone()
+        },
+        updated_at: stored_updated_at,
+    };
+    journal(connection, plan.import_id, person_id, Some(&before)).await?;
 
     let mode = if plan.person_type == PersonType::Lead && stored_type == PersonType::Customer {
         Combine::FillEmpty
@@ -492,8 +520,6 @@ async fn update_person(
     .execute(&mut *connection)
     .await?;
 
-    let stored_emails = contact_list(connection, ContactTable::Email, person_id).await?;
-    let stored_phones = contact_list(connection, ContactTable::Phone, person_id).await?;
     let emails = add_contacts(
         connection,
         person_id,

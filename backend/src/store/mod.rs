@@ -6,15 +6,23 @@ mod clock;
 mod history;
 mod matches;
 mod merge;
+mod notifications;
 mod persons;
+mod pipeline;
+mod retention;
+mod undo;
 mod users;
 
 pub use catalog::Inserted;
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use pipeline::{batch_digest, BatchStored, CommitRejected, CLAIM_TIMEOUT};
+pub use retention::{HISTORY_LENGTH, RETENTION};
+pub use undo::UndoRefused;
 pub use users::{Session, TokenInfo, User, MAX_SIGN_IN_FAILURES, SESSION_LIFETIME};
 
+use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
 use sqlx::any::AnyPoolOptions;
@@ -41,6 +49,8 @@ pub struct Store {
     pool: AnyPool,
     engine: Engine,
     clock: Arc<dyn Clock>,
+    /// Progress of the merges this instance runs, by import id.
+    progress: Arc<Mutex<HashMap<i64, shared::wire::Progress>>>,
 }
 
 impl Store {
@@ -95,6 +105,7 @@ impl Store {
             pool,
             engine,
             clock: Arc::new(SystemClock),
+            progress: Arc::default(),
         })
     }
 

@@ -28,11 +28,7 @@ impl Store {
             let mut values = values_from_row(row)?;
             values.emails = contact_list(&mut connection, ContactTable::Email, person_id).await?;
             values.phones = contact_list(&mut connection, ContactTable::Phone, person_id).await?;
-            values.tags =
-                sqlx::query_scalar("select tag from person_tag where person_id = $1 order by tag")
-                    .bind(person_id)
-                    .fetch_all(&mut *connection)
-                    .await?;
+            values.tags = tag_list(&mut connection, person_id).await?;
             items.push(Person {
                 person_id,
                 person_type: parse_key(row, "person_type")?,
@@ -105,6 +101,17 @@ pub(super) async fn contact_list(
         table = table.table()
     );
     sqlx::query_scalar(AssertSqlSafe(sql.as_str()))
+        .bind(person_id)
+        .fetch_all(connection)
+        .await
+}
+
+/// The tags of one profile, in text order.
+pub(super) async fn tag_list(
+    connection: &mut AnyConnection,
+    person_id: i64,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar("select tag from person_tag where person_id = $1 order by tag")
         .bind(person_id)
         .fetch_all(connection)
         .await
