@@ -34,7 +34,7 @@ cargo test --workspace
 
 step "store conformance tests on PostgreSQL"
 drop_test_databases "$POSTGRES_ADMIN_URL"
-PEOPLE_TEST_POSTGRES_URL="$POSTGRES_ADMIN_URL" cargo test -p people-tests --test api
+PEOPLE_TEST_POSTGRES_URL="$POSTGRES_ADMIN_URL" cargo test -p people-tests --test api --test auth --test pipeline
 drop_test_databases "$POSTGRES_ADMIN_URL"
 
 step "shared tests in headless Chromium (wasm32)"

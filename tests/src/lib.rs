@@ -11,7 +11,8 @@ use shared::wire::{
     BatchReceipt, CommitRequest, ImportCreated, ImportEntry, ImportRequest, ImportStatus, Page,
     Person, BATCH_PROFILES,
 };
-use shared::ProfileDraft;
+use shared::wire::{ImportChoices, OnMatch, TagChoice};
+use shared::{PersonType, ProfileDraft, ProfileValues, Settings, Summary};
 
 /// A failed API response: its status and JSON body.
 #[derive(Debug)]
@@ -257,3 +258,46 @@ impl TestServer {
             .expect("POST failed")
     }
 }
+
+/// A one-record file profile with an email and a first name.
+pub fn profile(row: u32, email: &str, first_name: &str) -> ProfileDraft {
+    ProfileDraft {
+        rows: vec![row],
+        values: ProfileValues {
+            first_name: Some(first_name.into()),
+            emails: vec![email.into()],
+            ..ProfileValues::default()
+        },
+    }
+}
+
+/// An import of the profiles with no record errors.
+pub fn request(
+    person_type: PersonType,
+    on_match: OnMatch,
+    profiles: Vec<ProfileDraft>,
+) -> ImportRequest {
+    let records = profiles.iter().map(|p| p.rows.len() as u32).sum();
+    ImportRequest {
+        file_name: "contacts.csv".into(),
+        file_size: 1234,
+        settings: Settings {
+            person_type,
+            ..Settings::default()
+        },
+        choices: ImportChoices {
+            on_match,
+            tags: TagChoice::None,
+            journey_id: None,
+        },
+        summary: Summary {
+            data_rows: records,
+            valid_records: records,
+            error_records: 0,
+            profiles: profiles.len() as u32,
+        },
+        errors: Vec::new(),
+        profiles,
+    }
+}
+

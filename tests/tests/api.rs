@@ -6,51 +6,11 @@
 
 use serde_json::{json, Value};
 use shared::wire::{
-    ImportChoices, ImportEntry, ImportRequest, ImportStatus, OnMatch, Page, Person, TagChoice,
+    ImportEntry, ImportStatus, OnMatch, Page, Person, TagChoice,
 };
-use shared::{PersonType, ProfileDraft, ProfileValues, Settings, Summary};
+use shared::PersonType;
 
-use people_tests::TestServer;
-
-fn profile(row: u32, email: &str, first_name: &str) -> ProfileDraft {
-    ProfileDraft {
-        rows: vec![row],
-        values: ProfileValues {
-            first_name: Some(first_name.into()),
-            emails: vec![email.into()],
-            ..ProfileValues::default()
-        },
-    }
-}
-
-fn request(
-    person_type: PersonType,
-    on_match: OnMatch,
-    profiles: Vec<ProfileDraft>,
-) -> ImportRequest {
-    let records = profiles.iter().map(|p| p.rows.len() as u32).sum();
-    ImportRequest {
-        file_name: "contacts.csv".into(),
-        file_size: 1234,
-        settings: Settings {
-            person_type,
-            ..Settings::default()
-        },
-        choices: ImportChoices {
-            on_match,
-            tags: TagChoice::None,
-            journey_id: None,
-        },
-        summary: Summary {
-            data_rows: records,
-            valid_records: records,
-            error_records: 0,
-            profiles: profiles.len() as u32,
-        },
-        errors: Vec::new(),
-        profiles,
-    }
-}
+use people_tests::{profile, request, TestServer};
 
 fn find<'a>(persons: &'a [Person], email: &str) -> &'a Person {
     persons

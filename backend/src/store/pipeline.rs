@@ -243,8 +243,10 @@ impl Store {
             ))));
         }
         let row = sqlx::query(
-            "select coalesce(sum(profile_count), 0) as profiles, \
-             coalesce(sum(record_count), 0) as records from import_batch where import_id = $1",
+            // PostgreSQL sums bigint columns as numeric, so cast back.
+            "select cast(coalesce(sum(profile_count), 0) as bigint) as profiles, \
+             cast(coalesce(sum(record_count), 0) as bigint) as records \
+             from import_batch where import_id = $1",
         )
         .bind(import_id)
         .fetch_one(&self.pool)
