@@ -20,6 +20,8 @@ pub enum Command {
     Serve(ServeConfig),
     /// Analyse a file with the given settings and print the result as JSON.
     Analyze(AnalyzeArgs),
+    /// Analyse a file locally and import it into a running server.
+    Import(ImportArgs),
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -64,4 +66,32 @@ pub struct AnalyzeArgs {
     /// Also print every record with its normalized values.
     #[arg(long)]
     pub records: bool,
+}
+
+/// Arguments of `people import`.
+#[derive(Clone, Debug, Args)]
+pub struct ImportArgs {
+    /// The file to import (CSV, TXT, XLS, XLSX, XLSB, ODS or ZIP).
+    pub file: PathBuf,
+    /// JSON file with the analysis settings, as for `people analyze`.
+    #[arg(long)]
+    pub settings: PathBuf,
+    /// Base URL of the server, such as http://127.0.0.1:8080.
+    #[arg(long, env = "PEOPLE_SERVER")]
+    pub server: String,
+    /// API token (create one on the server with POST /api/tokens).
+    #[arg(long, env = "PEOPLE_TOKEN", hide_env_values = true)]
+    pub token: String,
+    /// Update profiles that already exist instead of leaving them unchanged.
+    #[arg(long)]
+    pub merge: bool,
+    /// Tag the imported profiles with one tag unique to this import.
+    #[arg(long, conflicts_with = "tag")]
+    pub auto_tag: bool,
+    /// Tag the imported profiles with this tag; repeat for several.
+    #[arg(long)]
+    pub tag: Vec<String>,
+    /// Batches uploaded at the same time.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=16))]
+    pub parallel: u16,
 }

@@ -6,6 +6,7 @@ pub mod analyze_command;
 pub mod auth;
 pub mod cli;
 pub mod http;
+pub mod import_command;
 pub mod jobs;
 pub mod report;
 pub mod store;

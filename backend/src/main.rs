@@ -22,6 +22,13 @@ async fn main() -> ExitCode {
             }
         }
         Command::Analyze(args) => backend::analyze_command::run(&args),
+        Command::Import(args) => match backend::import_command::run(&args).await {
+            Ok(code) => code,
+            Err(error) => {
+                eprintln!("error: {error:#}");
+                ExitCode::FAILURE
+            }
+        },
         Command::User(command) => match backend::user_command::run(command).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
