@@ -7,7 +7,10 @@ use std::fmt;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use shared::wire::{ApiError, ImportEntry, ImportRequest, Page, Person};
+use shared::wire::{
+    ApiError, BatchReceipt, CommitRequest, ImportCreated, ImportEntry, NewImport, Page, Person,
+};
+use shared::ProfileDraft;
 
 /// Header that carries the session's CSRF token on state-changing requests
 /// of a signed-in user.
@@ -138,9 +141,33 @@ pub async fn sign_out() -> Result<(), ApiFailure> {
     }
 }
 
-/// Sends an import: `POST /api/imports`.
-pub async fn create_import(request: &ImportRequest) -> Result<ImportEntry, ApiFailure> {
-    send_json(Request::post("/api/imports"), request).await
+/// Creates an import, or resumes the upload of the same file:
+/// `POST /api/imports`.
+pub async fn create_import(new: &NewImport) -> Result<ImportCreated, ApiFailure> {
+    send_json(Request::post("/api/imports"), new).await
+}
+
+/// Uploads batch `batch_number` (0-based) of an import's profiles:
+/// `PUT /api/imports/{id}/batches/{n}`.
+pub async fn put_batch(
+    import_id: i64,
+    batch_number: u32,
+    profiles: &[ProfileDraft],
+) -> Result<BatchReceipt, ApiFailure> {
+    let url = format!("/api/imports/{import_id}/batches/{batch_number}");
+    send_json(Request::put(&url), &profiles).await
+}
+
+/// Applies the uploaded batches: `POST /api/imports/{id}/commit`. The
+/// merge runs on the server after the response.
+pub async fn commit_import(import_id: i64, batch_count: u32) -> Result<ImportEntry, ApiFailure> {
+    let url = format!("/api/imports/{import_id}/commit");
+    send_json(Request::post(&url), &CommitRequest { batch_count }).await
+}
+
+/// Fetches one import with its merge progress: `GET /api/imports/{id}`.
+pub async fn get_import(import_id: i64) -> Result<ImportEntry, ApiFailure> {
+    get_json(&format!("/api/imports/{import_id}")).await
 }
 
 /// Fetches one page of the import history, newest first:

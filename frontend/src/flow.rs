@@ -11,12 +11,12 @@ use shared::{PersonType, ReadChoices, Settings, MAX_UPLOAD_BYTES};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::File;
 
-use crate::api;
 use crate::bridge::{js_error_text, AnalysisWorker, WorkerFailure};
 use crate::display::format_bytes;
 use crate::mapping::state::{MappingProblem, MappingState};
 use crate::notice::{Notice, Notices};
 use crate::protocol::{AnalysisResult, Preview, Stage, Task, TaskOutput};
+use crate::sending::{send_import, SendProgress};
 use crate::session::Session;
 
 /// The analysis of the current file and the settings it ran with.
@@ -71,6 +71,8 @@ pub struct ImportFlow {
     /// commas.
     pub tag_name: RwSignal<String>,
     pub step: RwSignal<ImportStep>,
+    /// Step of the running send, `None` when none runs.
+    pub sending: RwSignal<Option<SendProgress>>,
     pub outcome: RwSignal<Option<ImportEntry>>,
     worker: StoredValue<AnalysisWorker, LocalStorage>,
     /// Number of the latest preview request; responses to older ones are dropped.
@@ -99,6 +101,7 @@ impl ImportFlow {
             tag_mode: RwSignal::new(TagMode::None),
             tag_name: RwSignal::new(String::new()),
             step: RwSignal::new(ImportStep::Choose),
+            sending: RwSignal::new(None),
             outcome: RwSignal::new(None),
             worker: StoredValue::new_local(AnalysisWorker::default()),
             preview_request: StoredValue::new(0),
@@ -284,9 +287,9 @@ impl ImportFlow {
         }
     }
 
-    /// Sends the analysed profiles to the server.
+    /// Sends the analysed profiles to the server and waits for the merge.
     pub fn submit(self) {
-        let request = match self.import_request() {
+        let (request, checksum) = match self.import_request() {
             Ok(request) => request,
             Err(message) => {
                 self.notices.show(message);
@@ -295,8 +298,11 @@ impl ImportFlow {
         };
         self.notices.clear();
         self.step.set(ImportStep::Sending);
+        let sending = self.sending;
         spawn_local(async move {
-            match api::create_import(&request).await {
+            let result = send_import(&request, checksum, move |step| sending.set(Some(step))).await;
+            self.sending.set(None);
+            match result {
                 Ok(entry) => {
                     log::info!(
                         "import {} finished: {}",
@@ -307,20 +313,24 @@ impl ImportFlow {
                     self.step.set(ImportStep::Choose);
                 }
                 Err(failure) => {
-                    log::error!("import request failed: {failure}");
+                    log::error!("import failed: {failure}");
                     self.step.set(ImportStep::Confirm);
-                    if !self.session.check_failure(&failure) {
-                        self.notices
-                            .show(Notice::with_details(failure.to_string(), failure.details()));
+                    let api_failure = failure.api_failure();
+                    if !self.session.check_failure(api_failure) {
+                        self.notices.show(Notice::with_details(
+                            failure.to_string(),
+                            api_failure.details(),
+                        ));
                     }
                 }
             }
         });
     }
 
-    /// Builds the import request: the analysed profiles, the summary and
-    /// the record errors, never cells of the file.
-    fn import_request(self) -> Result<ImportRequest, String> {
+    /// Builds the import request (the analysed profiles, the summary and
+    /// the record errors, never cells of the file) and returns it with the
+    /// file's checksum.
+    fn import_request(self) -> Result<(ImportRequest, String), String> {
         let tags = self.tag_choice()?;
         let analyzed = self
             .analyzed
@@ -335,7 +345,7 @@ impl ImportFlow {
             .ok_or_else(|| "Upload a file first.".to_owned())?;
         let mut settings = analyzed.settings;
         settings.person_type = self.person_type.get();
-        Ok(ImportRequest {
+        let request = ImportRequest {
             file_name,
             file_size: self.file_size.get(),
             settings,
@@ -348,7 +358,8 @@ impl ImportFlow {
             summary: analyzed.result.summary,
             errors: analyzed.result.errors,
             profiles: analyzed.result.profiles,
-        })
+        };
+        Ok((request, analyzed.result.checksum))
     }
 
     /// Clears everything for a new import.

@@ -54,6 +54,7 @@ fn history_table(imports: Page<ImportEntry>) -> AnyView {
                         .items
                         .into_iter()
                         .map(|entry| {
+                            let status = status_cell(&entry);
                             view! {
                                 <tr>
                                     <td>{format_timestamp(&entry.started_at)}</td>
@@ -63,12 +64,7 @@ fn history_table(imports: Page<ImportEntry>) -> AnyView {
                                     <td>{person_type_label(entry.person_type)}</td>
                                     <td>{entry.valid_records}</td>
                                     <td>{entry.error_records}</td>
-                                    <td>
-                                        {entry.status.label()}
-                                        {entry
-                                            .failure
-                                            .map(|failure| view! { <span class="failure">": " {failure}</span> })}
-                                    </td>
+                                    <td>{status}</td>
                                     <td>{entry.counts.created}</td>
                                     <td>{entry.counts.updated}</td>
                                     <td>{entry.counts.promoted}</td>
@@ -83,4 +79,33 @@ fn history_table(imports: Page<ImportEntry>) -> AnyView {
         </div>
     }
     .into_any()
+}
+
+/// Renders the status of an import with its merge progress, failure,
+/// undo time and a link to its error report.
+fn status_cell(entry: &ImportEntry) -> impl IntoView {
+    let progress = entry
+        .progress
+        .filter(|progress| progress.total > 0)
+        .map(|progress| format!(" ({} of {} merged)", progress.done, progress.total));
+    let undone = entry
+        .undone_at
+        .as_deref()
+        .map(|time| format!(", undone {}", format_timestamp(time)));
+    let report = (entry.error_records > 0).then(|| {
+        let href = format!("/api/imports/{}/errors.csv", entry.import_id);
+        view! {
+            " "
+            <a href=href download="">
+                "Error report"
+            </a>
+        }
+    });
+    view! {
+        {entry.status.label()}
+        {progress}
+        {undone}
+        {entry.failure.clone().map(|failure| view! { <span class="failure">": " {failure}</span> })}
+        {report}
+    }
 }

@@ -181,12 +181,19 @@ fn Confirmation() -> impl IntoView {
                     "Back"
                 </button>
             </div>
-            <Show when=sending>
-                <p class="status" role="status">
-                    <progress aria-label="Import progress"></progress>
-                    " Importing…"
-                </p>
-            </Show>
+            <div class="status" role="status">
+                {move || {
+                    flow.sending
+                        .get()
+                        .map(|step| {
+                            let (value, max) = step.fraction().unzip();
+                            view! {
+                                <progress aria-label="Import progress" value=value max=max></progress>
+                                <span>{step.describe()}</span>
+                            }
+                        })
+                }}
+            </div>
         </div>
     }
 }

@@ -20,6 +20,7 @@ pub mod notice;
 pub mod paged;
 pub mod persons;
 pub mod protocol;
+pub mod sending;
 pub mod session;
 pub mod upload;
 pub mod worker;

@@ -7,6 +7,7 @@
 //! worker responds with JSON text of [`WorkerEvent`]s.
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use shared::{
     Analysis, Cell, ProfileDraft, ReadChoices, RecordError, Rejection, Settings, SourceInfo,
     Summary, Table, Warning,
@@ -171,25 +172,38 @@ pub fn cell_text(cell: &Cell) -> String {
 }
 
 /// The part of an [`Analysis`] that the app uses: counts, errors, warnings
-/// and profiles. The per-record values stay in the worker because the
-/// import sends profiles only.
+/// and profiles, with the file's checksum. The per-record values stay in
+/// the worker because the import sends profiles only.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AnalysisResult {
     pub summary: Summary,
     pub errors: Vec<RecordError>,
     pub warnings: Vec<Warning>,
     pub profiles: Vec<ProfileDraft>,
+    /// SHA-256 of the file's bytes as 64 lower-case hex digits, which the
+    /// server uses to resume an interrupted upload of the same file.
+    pub checksum: String,
 }
 
-impl From<Analysis> for AnalysisResult {
-    fn from(analysis: Analysis) -> Self {
+impl AnalysisResult {
+    /// Builds the result of an analysis of a file with `checksum`.
+    pub fn new(analysis: Analysis, checksum: String) -> Self {
         AnalysisResult {
             summary: analysis.summary,
             errors: analysis.errors,
             warnings: analysis.warnings,
             profiles: analysis.profiles,
+            checksum,
         }
     }
+}
+
+/// Returns the SHA-256 of `bytes` as 64 lower-case hex digits.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 /// Runs one task on the file bytes, calling `progress` at each stage.
@@ -220,7 +234,10 @@ pub fn run_task(
             let rows = u32::try_from(table.rows.len()).unwrap_or(u32::MAX);
             progress(Stage::Checking { rows });
             let analysis = shared::analyze(&table, settings)?;
-            Ok(TaskOutput::Analysis(analysis.into()))
+            let checksum = sha256_hex(bytes);
+            Ok(TaskOutput::Analysis(AnalysisResult::new(
+                analysis, checksum,
+            )))
         }
     }
 }
@@ -296,6 +313,15 @@ mod tests {
         );
         assert_eq!(preview.samples(0, 1), vec!["a@example.com"]);
         assert!(preview.samples(7, 5).is_empty());
+    }
+
+    #[test]
+    fn sha256_hex_matches_known_digest() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(sha256_hex(b"").len(), 64);
     }
 
     #[test]

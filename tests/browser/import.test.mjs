@@ -36,6 +36,8 @@ const CHROMIUM_ARGS = [
 ];
 
 const CONTACTS_CSV = path.join(CASES, '01-utf8-bom-header', 'contacts.csv');
+const ATTENDEES_CSV = path.join(CASES, '14-export-banner-skip-rows', 'attendees.csv');
+const NAMES_ONLY_CSV = path.join(CASES, '22-no-identifier-mapped', 'names-only.csv');
 const EXPECTED_EMAILS = [
   'anna.kowalski@example.com',
   'ben.okafor@example.org',
@@ -155,10 +157,22 @@ function fieldSelect(header) {
   return columnGroup(header).getByLabel('Profile field', { exact: true });
 }
 
+// Opens the import page and starts a new import if the last one is shown.
+async function startImport() {
+  await page.getByRole('link', { name: 'Import', exact: true }).click();
+  const another = page.getByRole('button', { name: 'Start another import', exact: true });
+  if (await another.isVisible()) {
+    await another.click();
+  }
+  await page.getByLabel('Upload file', { exact: true }).waitFor();
+}
+
 before(async () => {
   assert.ok(existsSync(path.join(DIST, 'index.html')), `no frontend build in ${DIST}: run trunk build --release in frontend/`);
   assert.ok(existsSync(PEOPLE_BIN), `no people binary at ${PEOPLE_BIN}: build it or set PEOPLE_BIN`);
-  assert.ok(existsSync(CONTACTS_CSV), `case file not found: ${CONTACTS_CSV}`);
+  for (const file of [CONTACTS_CSV, ATTENDEES_CSV, NAMES_ONLY_CSV]) {
+    assert.ok(existsSync(file), `case file not found: ${file}`);
+  }
 
   mkdirSync(ARTIFACTS, { recursive: true });
   mkdirSync(path.join(ROOT, 'tmp'), { recursive: true });
@@ -311,6 +325,94 @@ test('import of the UTF-8 BOM contacts file', async (t) => {
     assert.equal(cells[3], '5', 'valid records');
     assert.equal(cells[4], '0', 'error records');
     await screenshot('07-history');
+  });
+
+});
+
+test('import with skip rows, errors and tags', async (t) => {
+  await t.test('skip rows moves the header', async () => {
+    await startImport();
+    await page.getByLabel('Upload file', { exact: true }).setInputFiles(ATTENDEES_CSV);
+    await columnGroup('Attendee Report').waitFor();
+    await page.getByLabel('Skip rows', { exact: true }).fill('3');
+    await columnGroup('Registrant ID').waitFor();
+    assert.equal(await columnGroup('Attendee Report').count(), 0, 'the banner row is no longer the header');
+    await page.getByText('Header in row 4', { exact: false }).waitFor();
+  });
+
+  await t.test('analysis lists the invalid email', async () => {
+    await fieldSelect('Registrant ID').selectOption('external_id');
+    await fieldSelect('First Name').selectOption('first_name');
+    await fieldSelect('Last Name').selectOption('last_name');
+    await fieldSelect('Email').selectOption('email');
+    await page.getByLabel('Person type', { exact: true }).selectOption('customer');
+    await page.getByRole('button', { name: 'Analyze', exact: true }).click();
+    await waitForText(page.getByLabel('Valid records', { exact: true }), '3');
+    await waitForText(page.getByLabel('Error records', { exact: true }), '1');
+    const errorRow = page.locator('table.errors tbody tr');
+    assert.equal(await errorRow.count(), 1);
+    const cells = (await errorRow.getByRole('cell').allTextContents()).map((text) => text.trim());
+    assert.equal(cells[0], '7', 'row number of the invalid email');
+    assert.equal(cells[1], 'email');
+    await screenshot('08-errors');
+  });
+
+  await t.test('manual tag needs a name', async () => {
+    await page.getByLabel('Merge', { exact: true }).check();
+    await page.getByLabel('Manually', { exact: true }).check();
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await waitForText(page.getByRole('alert').locator('p').first(), 'Enter a tag name, or choose another tag option.');
+    await page.getByLabel('Tag name', { exact: true }).fill('spring-webinar');
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('heading', { name: 'Confirm the import', exact: true }).waitFor();
+  });
+
+  await t.test('back keeps the choices', async () => {
+    await page.getByRole('button', { name: 'Back', exact: true }).click();
+    assert.ok(await page.getByLabel('Merge', { exact: true }).isChecked());
+    assert.equal(await page.getByLabel('Tag name', { exact: true }).inputValue(), 'spring-webinar');
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('heading', { name: 'Import finished', exact: true }).waitFor();
+    await page.getByText('Completed with errors', { exact: true }).waitFor();
+  });
+
+  await t.test('API has the tagged customers', async () => {
+    const imports = await apiGet('/api/imports?page=1&per_page=50');
+    assert.equal(imports.items.length, 2);
+    const [entry] = imports.items;
+    assert.equal(entry.file_name, 'attendees.csv', 'newest import first');
+    assert.equal(entry.valid_records, 3);
+    assert.equal(entry.error_records, 1);
+    assert.equal(entry.status, 'completed_with_errors');
+    assert.equal(entry.person_type, 'customer');
+    assert.equal(entry.on_match, 'merge');
+
+    const persons = await apiGet('/api/persons?page=1&per_page=50');
+    assert.equal(persons.total, 8);
+    const kai = persons.items.find((person) => person.values.emails?.includes('kai.fischer@example.com'));
+    assert.ok(kai, 'kai.fischer@example.com is stored');
+    assert.equal(kai.person_type, 'customer');
+    assert.equal(kai.values.external_id, 'R-9001');
+    assert.ok(kai.values.tags?.includes('spring-webinar'), `tags ${JSON.stringify(kai.values.tags)}`);
+  });
+});
+
+test('rejected file shows the reason', async (t) => {
+  await t.test('no identifier is rejected', async () => {
+    await startImport();
+    await page.getByLabel('Upload file', { exact: true }).setInputFiles(NAMES_ONLY_CSV);
+    await columnGroup('First Name').waitFor();
+    await fieldSelect('First Name').selectOption('first_name');
+    await fieldSelect('City').selectOption('city');
+    await page.getByRole('button', { name: 'Analyze', exact: true }).click();
+    const alert = page.getByRole('alert').locator('p').first();
+    await alert.waitFor();
+    const message = (await alert.textContent()).trim();
+    assert.ok(message.length > 20, `rejection message: ${JSON.stringify(message)}`);
+    assert.equal(await page.getByLabel('Valid records', { exact: true }).count(), 0);
+    assert.equal(await page.getByRole('heading', { name: 'Import the profiles' }).count(), 0);
+    await screenshot('09-rejected');
   });
 
   await t.test('page raised no errors', () => {

@@ -7,22 +7,22 @@ use leptos::prelude::*;
 use shared::ProfileField;
 
 use crate::flow::ImportFlow;
-use state::{Choice, ColumnMap};
+use state::{Choice, TextSetting};
 
 /// Number of sample values shown under each column name.
 const SAMPLES_PER_COLUMN: usize = 3;
 
 /// Formats of text birth dates that the date select offers, as the
-/// `birth_date` field option spells them.
-const DATE_FORMATS: [&str; 8] = [
-    "YYYY-MM-DD",
-    "DD.MM.YYYY",
-    "DD/MM/YYYY",
-    "MM/DD/YYYY",
-    "D.M.YYYY",
-    "D/M/YYYY",
-    "M/D/YYYY",
-    "DD-MM-YYYY",
+/// `birth_date` field option spells them, with their labels. The analysis
+/// accepts `.`, `/` and `-` between the parts whatever the format shows,
+/// and days and months of one or two digits.
+const DATE_FORMATS: [(&str, &str); 6] = [
+    ("", "Spreadsheet dates, YYYY-MM-DD or D.M.YYYY"),
+    ("YYYY-MM-DD", "Year first (YYYY-MM-DD)"),
+    ("DD.MM.YYYY", "Day first (DD.MM.YYYY, DD/MM/YYYY)"),
+    ("MM/DD/YYYY", "Month first (MM/DD/YYYY)"),
+    ("DD.MM.YY", "Day first, two-digit year (DD.MM.YY)"),
+    ("MM/DD/YY", "Month first, two-digit year (MM/DD/YY)"),
 ];
 
 /// Renders the mapping of every column of the previewed file.
@@ -138,21 +138,21 @@ fn field_option(index: usize, choice: Choice) -> Option<AnyView> {
             hint: "Name of the custom attribute, such as company.",
             placeholder: "company",
             max_length: 100,
-            value: |column| &mut column.custom_name,
+            setting: TextSetting::AttributeName,
         },
         (_, Some(ProfileField::Phone)) => TextOption {
             label: "Phone country",
             hint: "Two-letter country code (ISO 3166) for numbers without +, such as GB.",
             placeholder: "GB",
             max_length: 2,
-            value: |column| &mut column.phone_country,
+            setting: TextSetting::PhoneCountry,
         },
         (_, Some(ProfileField::Tags)) => TextOption {
             label: "Tags delimiter",
-            hint: "Text between two tags in one cell. Leave empty for the default.",
+            hint: "Text between two tags in one cell. Leave empty for a comma.",
             placeholder: ",",
             max_length: 5,
-            value: |column| &mut column.tags_delimiter,
+            setting: TextSetting::TagsDelimiter,
         },
         (_, Some(ProfileField::BirthDate)) => return Some(date_format_select(index).into_any()),
         _ => return None,
@@ -166,26 +166,29 @@ struct TextOption {
     hint: &'static str,
     placeholder: &'static str,
     max_length: u32,
-    value: fn(&mut ColumnMap) -> &mut String,
+    setting: TextSetting,
 }
 
 impl TextOption {
     fn view(self, index: usize) -> impl IntoView {
         let flow = expect_context::<ImportFlow>();
-        let value = self.value;
+        let setting = self.setting;
         let id = format!("{}-{index}", self.label.to_lowercase().replace(' ', "-"));
         let hint_id = format!("{id}-hint");
         let current = move || {
             flow.mapping.with(|mapping| {
-                let mut column = mapping.columns.get(index).cloned().unwrap_or_default();
-                value(&mut column).clone()
+                mapping
+                    .columns
+                    .get(index)
+                    .map(|column| setting.get(column).to_owned())
+                    .unwrap_or_default()
             })
         };
         let on_input = move |event: leptos::ev::Event| {
             let text = event_target_value(&event);
             flow.mapping.update(|mapping| {
                 if let Some(column) = mapping.columns.get_mut(index) {
-                    *value(column) = text;
+                    *setting.get_mut(column) = text;
                 }
             });
         };
@@ -230,13 +233,12 @@ fn date_format_select(index: usize) -> impl IntoView {
             }
         });
     };
-    let options = std::iter::once(("", "Spreadsheet dates and YYYY-MM-DD"))
-        .chain(DATE_FORMATS.iter().map(|format| (*format, *format)));
     view! {
         <div class="field-option">
             <label for=id.clone()>"Date format"</label>
             <select id=id on:change=on_change>
-                {options
+                {DATE_FORMATS
+                    .into_iter()
                     .map(|(value, label)| {
                         view! {
                             <option value=value prop:selected=move || current() == value>

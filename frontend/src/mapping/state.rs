@@ -1,7 +1,8 @@
 //! Column-to-field choices of the mapping step, with per-column undo.
 //!
-//! A built-in field is held by one column at most: choosing it for a column
-//! takes it away from the column that held it, which becomes unmapped.
+//! A built-in field is mapped to one column at most: choosing it for a
+//! column takes it away from the column it was mapped to, which becomes
+//! unmapped.
 //! Email, phone and tags can also take values from further columns through
 //! [`Choice::Additional`], which has no such limit, because a profile keeps
 //! several values of these fields.
@@ -17,7 +18,7 @@ pub enum Choice {
     /// The column is not imported.
     #[default]
     Unmapped,
-    /// A built-in field, held by this column only.
+    /// A built-in field, mapped to this column only.
     Field(ProfileField),
     /// A further column of a multi-valued field (email, phone or tags).
     Additional(ProfileField),
@@ -115,6 +116,34 @@ pub struct ColumnMap {
     pub custom_name: String,
 }
 
+/// A text option of a column that an input edits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextSetting {
+    PhoneCountry,
+    TagsDelimiter,
+    AttributeName,
+}
+
+impl TextSetting {
+    /// Returns the setting's text in `column`.
+    pub fn get(self, column: &ColumnMap) -> &str {
+        match self {
+            TextSetting::PhoneCountry => &column.phone_country,
+            TextSetting::TagsDelimiter => &column.tags_delimiter,
+            TextSetting::AttributeName => &column.custom_name,
+        }
+    }
+
+    /// Returns the setting's text in `column` for change.
+    pub fn get_mut(self, column: &mut ColumnMap) -> &mut String {
+        match self {
+            TextSetting::PhoneCountry => &mut column.phone_country,
+            TextSetting::TagsDelimiter => &mut column.tags_delimiter,
+            TextSetting::AttributeName => &mut column.custom_name,
+        }
+    }
+}
+
 /// The mapping of every column of the file, in column order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MappingState {
@@ -163,7 +192,7 @@ impl MappingState {
     }
 
     /// Sets the choice of column `index`, taking a built-in field away from
-    /// the column that held it. Both columns can undo the change.
+    /// the column it was mapped to. Both columns can undo the change.
     pub fn choose(&mut self, index: usize, choice: Choice) {
         let Some(column) = self.columns.get(index) else {
             return;
