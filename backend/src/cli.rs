@@ -53,6 +53,13 @@ pub struct ServeConfig {
     /// Folder of the built frontend (the output of `trunk build`).
     #[arg(long, env = "PEOPLE_STATIC_DIR", default_value = "frontend/dist")]
     pub static_dir: PathBuf,
+    /// Seconds without a heartbeat after which another instance takes over
+    /// an import that an instance was merging (PostgreSQL only).
+    #[arg(long, env = "PEOPLE_CLAIM_TIMEOUT", default_value_t = 60)]
+    pub claim_timeout: u64,
+    /// Seconds between looks for interrupted imports and old history.
+    #[arg(long, env = "PEOPLE_SWEEP_INTERVAL", default_value_t = 30)]
+    pub sweep_interval: u64,
 }
 
 /// Arguments of `people analyze`.

@@ -9,9 +9,14 @@ use crate::store::{Engine, Store};
 /// How often a merging instance renews its claim on PostgreSQL.
 const HEARTBEAT: Duration = Duration::from_secs(10);
 
-/// How often an instance looks for imports to take over and history to
-/// purge.
-const SWEEP: Duration = Duration::from_secs(30);
+/// How an instance looks for imports to take over and history to purge.
+#[derive(Clone, Copy, Debug)]
+pub struct Sweep {
+    /// Age of a claim's last heartbeat after which the import is taken over.
+    pub claim_timeout: chrono::Duration,
+    /// Time between two looks.
+    pub interval: Duration,
+}
 
 /// Merges a committed import in the background, renewing the claim while
 /// it runs so that other instances leave it alone.
@@ -29,7 +34,7 @@ pub fn spawn_merge(store: Store, import_id: i64, instance: Arc<str>) {
                 }
             })
         });
-        match store.run_import(import_id).await {
+        match store.run_import(import_id, &instance).await {
             Ok(status) => tracing::info!(import_id, status = status.key(), "import merged"),
             Err(error) => tracing::error!(import_id, "import merge failed: {error:#}"),
         }
@@ -40,14 +45,17 @@ pub fn spawn_merge(store: Store, import_id: i64, instance: Arc<str>) {
 }
 
 /// Takes over imports left Importing and purges old history, now and then
-/// every [`SWEEP`], until the process stops.
-pub fn spawn_sweeper(store: Store, instance: Arc<str>) {
+/// every `sweep.interval`, until the process stops.
+pub fn spawn_sweeper(store: Store, instance: Arc<str>, sweep: Sweep) {
     tokio::spawn(async move {
         // On SQLite one process owns the file, so at start every import
         // still Importing belongs to a process that stopped.
         let mut take_all = store.engine() == Engine::Sqlite;
         loop {
-            match store.claim_orphaned_imports(&instance, take_all).await {
+            match store
+                .claim_orphaned_imports(&instance, take_all, sweep.claim_timeout)
+                .await
+            {
                 Ok(import_ids) => {
                     for import_id in import_ids {
                         tracing::info!(import_id, "resuming an interrupted import");
@@ -62,7 +70,7 @@ pub fn spawn_sweeper(store: Store, instance: Arc<str>) {
                 Ok(purged) => tracing::info!(purged, "purged imports older than 14 days"),
                 Err(error) => tracing::error!("cannot purge old imports: {error}"),
             }
-            tokio::time::sleep(SWEEP).await;
+            tokio::time::sleep(sweep.interval).await;
         }
     });
 }

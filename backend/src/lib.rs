@@ -43,7 +43,11 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     }
     tracing::info!("people is listening on http://{address}");
     let instance = jobs::instance_name();
-    jobs::spawn_sweeper(store.clone(), instance.clone());
+    let sweep = jobs::Sweep {
+        claim_timeout: chrono::Duration::seconds(config.claim_timeout.try_into().unwrap_or(i64::MAX)),
+        interval: std::time::Duration::from_secs(config.sweep_interval.max(1)),
+    };
+    jobs::spawn_sweeper(store.clone(), instance.clone(), sweep);
     let app = http::router_for_instance(store, &config.static_dir, instance);
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())

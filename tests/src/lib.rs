@@ -1,7 +1,6 @@
 //! Workspace-level tests of the people importer: the helpers they share.
 //! The tests live in `tests/` and `browser/`.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use backend::store::{Clock, Store};
@@ -34,11 +33,26 @@ pub const TEST_PASSWORD: &str = "correct horse battery";
 
 /// A server on a free loopback port with its own database file.
 pub struct TestServer {
-    pub address: SocketAddr,
-    /// A client that sends the test user's API token.
-    pub client: reqwest::Client,
+    /// The API, called as the test user.
+    pub api: Api,
     pub store: Store,
     _folder: tempfile::TempDir,
+}
+
+impl std::ops::Deref for TestServer {
+    type Target = Api;
+
+    fn deref(&self) -> &Api {
+        &self.api
+    }
+}
+
+/// A client of one server's API that sends an API token.
+#[derive(Clone)]
+pub struct Api {
+    pub client: reqwest::Client,
+    /// Base URL such as `http://127.0.0.1:8080`.
+    pub base: String,
 }
 
 impl TestServer {
@@ -74,15 +88,19 @@ impl TestServer {
             .build()
             .expect("cannot build an HTTP client");
         TestServer {
-            address,
-            client,
+            api: Api {
+                client,
+                base: format!("http://{address}"),
+            },
             store,
             _folder: folder,
         }
     }
+}
 
+impl Api {
     pub fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.address)
+        format!("{}{path}", self.base)
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
@@ -248,7 +266,7 @@ async fn axum_serve(listener: tokio::net::TcpListener, app: axum::Router) {
     axum::serve(listener, app).await.expect("server failed");
 }
 
-impl TestServer {
+impl Api {
     pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
         self.client
             .post(self.url(path))
@@ -301,3 +319,140 @@ pub fn request(
     }
 }
 
+
+/// The `people` binary: `PEOPLE_BIN`, else `target/debug/people` of the
+/// workspace (build it with `cargo build -p backend --bin people`).
+pub fn people_bin() -> std::path::PathBuf {
+    if let Some(bin) = std::env::var_os("PEOPLE_BIN") {
+        return bin.into();
+    }
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bin = manifest.join("../target/debug/people");
+    assert!(
+        bin.is_file(),
+        "no people binary at {}: build it with `cargo build -p backend --bin people` or set PEOPLE_BIN",
+        bin.display()
+    );
+    bin
+}
+
+/// A `people serve` process on a free loopback port.
+pub struct ServerProcess {
+    child: std::process::Child,
+    pub base: String,
+}
+
+impl ServerProcess {
+    /// Starts `people serve` on the database and waits until it answers.
+    /// Interrupted imports are looked for every second and a claim goes
+    /// stale after two, so takeover tests run fast.
+    pub async fn start(database_url: &str, static_dir: &std::path::Path) -> ServerProcess {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .expect("no free loopback port")
+            .port();
+        let child = std::process::Command::new(people_bin())
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .args(["--database-url", database_url])
+            .arg("--static-dir")
+            .arg(static_dir)
+            .args(["--claim-timeout", "2", "--sweep-interval", "1"])
+            .env("RUST_LOG", "error")
+            .spawn()
+            .expect("cannot start people serve");
+        let server = ServerProcess {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        let client = reqwest::Client::new();
+        for _ in 0..200 {
+            let health = client.get(format!("{}/api/health", server.base)).send().await;
+            if health.is_ok_and(|response| response.status().is_success()) {
+                return server;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("people serve did not answer on {} within 10 seconds", server.base);
+    }
+
+    /// Kills the process with SIGKILL, as a crash would.
+    pub fn kill(mut self) {
+        self.child.kill().expect("cannot kill the server");
+        self.child.wait().expect("cannot reap the server");
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Creates the test user through `people user add`, reading the password
+/// from standard input.
+pub fn add_user_with_cli(database_url: &str) {
+    use std::io::Write;
+    let mut child = std::process::Command::new(people_bin())
+        .args(["user", "add", TEST_USER, "--database-url", database_url])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("cannot run people user add");
+    child
+        .stdin
+        .take()
+        .expect("stdin is piped")
+        .write_all(format!("{TEST_PASSWORD}\n").as_bytes())
+        .expect("cannot write the password");
+    let output = child.wait_with_output().expect("people user add failed");
+    assert!(output.status.success(), "people user add failed: {output:?}");
+}
+
+/// Signs in as the test user and creates an API token; returns the API
+/// called with it, and the token.
+pub async fn token_client(base: &str) -> (Api, String) {
+    let anonymous = reqwest::Client::new();
+    let response = anonymous
+        .post(format!("{base}/api/session"))
+        .json(&serde_json::json!({ "name": TEST_USER, "password": TEST_PASSWORD }))
+        .send()
+        .await
+        .expect("sign-in failed");
+    assert_eq!(response.status(), 200, "sign-in failed");
+    let cookie = response
+        .headers()
+        .get(reqwest::header::SET_COOKIE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .expect("no session cookie")
+        .to_owned();
+    let session: Value = response.json().await.expect("session is JSON");
+    let csrf = session["csrf_token"].as_str().expect("CSRF token").to_owned();
+    let created: Value = anonymous
+        .post(format!("{base}/api/tokens"))
+        .header(reqwest::header::COOKIE, cookie)
+        .header("x-csrf-token", csrf)
+        .json(&serde_json::json!({ "name": "tests" }))
+        .send()
+        .await
+        .expect("token request failed")
+        .json()
+        .await
+        .expect("token is JSON");
+    let token = created["token"].as_str().expect("token secret").to_owned();
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {token}").parse().expect("valid header"),
+    );
+    let client = reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("client builds");
+    let api = Api {
+        client,
+        base: base.to_owned(),
+    };
+    (api, token)
+}

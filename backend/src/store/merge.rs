@@ -16,8 +16,27 @@ use super::Store;
 /// Most contacts (emails and phones together) a stored profile may hold.
 pub const MAX_CONTACTS_PER_PROFILE: usize = 100;
 
+/// Tries of a merge transaction that clashes with a concurrent one.
+const MAX_MERGE_ATTEMPTS: u64 = 8;
+
+/// Whether a failed transaction may succeed when tried again: a unique
+/// violation (another transaction inserted the same contact first), a
+/// serialization failure or a deadlock.
+fn is_retryable(error: &sqlx::Error) -> bool {
+    let sqlx::Error::Database(database) = error else {
+        return false;
+    };
+    database.is_unique_violation()
+        || matches!(database.code().as_deref(), Some("40001" | "40P01"))
+}
+
 /// The settings of an import that its merge needs.
 pub(super) struct MergeJob {
+    /// Instance that holds the claim on the import.
+    pub instance: String,
+    /// Whether to lock matched profiles with `for update` (PostgreSQL;
+    /// SQLite has one writer, so it needs no row locks).
+    pub lock_rows: bool,
     pub settings: shared::Settings,
     pub choices: shared::wire::ImportChoices,
     /// Error records of the analysis; any makes the status Completed with
@@ -28,6 +47,7 @@ pub(super) struct MergeJob {
 /// What the import does, the same for every profile.
 struct MergePlan<'a> {
     import_id: i64,
+    lock_rows: bool,
     person_type: PersonType,
     on_match: OnMatch,
     /// Tags added to every created or merged profile, besides its own.
@@ -61,15 +81,40 @@ impl Store {
         let import_tags = import_tags(&job.choices.tags, import_id, &stamp);
         let plan = MergePlan {
             import_id,
+            lock_rows: job.lock_rows,
             person_type: job.settings.person_type,
             on_match: job.choices.on_match,
             import_tags: &import_tags,
             now: &now,
         };
+        let _writer = self.lock_writer().await;
+        let mut attempt = 1;
+        loop {
+            match self.merge_attempt(import_id, job, profiles, &plan).await {
+                Ok(status) => return Ok(status),
+                Err(error) if attempt < MAX_MERGE_ATTEMPTS && is_retryable(&error) => {
+                    tracing::warn!(import_id, attempt, "merge clashed with another, retrying: {error}");
+                    tokio::time::sleep(std::time::Duration::from_millis(100 * attempt)).await;
+                    attempt += 1;
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
+    }
+
+    /// One try of the merge transaction.
+    async fn merge_attempt(
+        &self,
+        import_id: i64,
+        job: &MergeJob,
+        profiles: &[ProfileDraft],
+        plan: &MergePlan<'_>,
+    ) -> sqlx::Result<ImportStatus> {
+        let now = plan.now;
         let total = profiles.len() as u64;
         self.set_progress(import_id, 0, total);
 
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_read_write().await?;
         let mut counts = MergeCounts::default();
         let mut failures = Vec::new();
         let mut over_limit = Vec::new();
@@ -79,7 +124,7 @@ impl Store {
             if index % 256 == 0 {
                 self.set_progress(import_id, index as u64, total);
             }
-            match merge_profile(&mut tx, draft, &plan).await? {
+            match merge_profile(&mut tx, draft, plan).await? {
                 Outcome::Created { person_id } => {
                     counts.created += 1;
                     touched.push(person_id);
@@ -134,17 +179,20 @@ impl Store {
 
         insert_errors(&mut tx, import_id, &failures).await?;
         if let Some(journey_id) = job.choices.journey_id {
-            enroll(&mut tx, journey_id, import_id, &touched, &now).await?;
+            enroll(&mut tx, journey_id, import_id, &touched, now).await?;
         }
         let status = if job.error_records == 0 && counts.failed == 0 {
             ImportStatus::Completed
         } else {
             ImportStatus::CompletedWithErrors
         };
-        sqlx::query(
+        // Only the claimant finishes the import. Another instance that took
+        // it over after a lost heartbeat blocks here on the row until this
+        // commits, then finds it finished and rolls back.
+        let finished = sqlx::query(
             "update import set status = $1, created = $2, updated = $3, promoted = $4, \
              discarded = $5, failed = $6, finished_at = $7, claimed_by = null \
-             where import_id = $8",
+             where import_id = $8 and status = $9 and claimed_by = $10",
         )
         .bind(status.key())
         .bind(i64::from(counts.created))
@@ -154,8 +202,16 @@ impl Store {
         .bind(i64::from(counts.failed))
         .bind(self.now_text())
         .bind(import_id)
+        .bind(ImportStatus::Importing.key())
+        .bind(&job.instance)
         .execute(&mut *tx)
         .await?;
+        if finished.rows_affected() == 0 {
+            tx.rollback().await?;
+            tracing::warn!(import_id, "another instance finished this import first");
+            self.clear_progress(import_id);
+            return Ok(ImportStatus::Importing);
+        }
         tx.commit().await?;
         self.clear_progress(import_id);
         Ok(status)
@@ -438,7 +494,12 @@ async fn update_person(
     file: &ProfileValues,
     plan: &MergePlan<'_>,
 ) -> sqlx::Result<Outcome> {
-    let row = sqlx::query("select * from person where person_id = $1")
+    let select = if plan.lock_rows {
+        "select * from person where person_id = $1 for update"
+    } else {
+        "select * from person where person_id = $1"
+    };
+    let row = sqlx::query(select)
         .bind(person_id)
         .fetch_one(&mut *connection)
         .await?;

@@ -15,7 +15,7 @@ mod users;
 
 pub use catalog::Inserted;
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use pipeline::{batch_digest, BatchStored, CommitRejected, CLAIM_TIMEOUT};
+pub use pipeline::{batch_digest, BatchStored, CommitRejected};
 pub use retention::{HISTORY_LENGTH, RETENTION};
 pub use undo::UndoRefused;
 pub use users::{Session, TokenInfo, User, MAX_SIGN_IN_FAILURES, SESSION_LIFETIME};
@@ -51,6 +51,10 @@ pub struct Store {
     clock: Arc<dyn Clock>,
     /// Progress of the merges this instance runs, by import id.
     progress: Arc<Mutex<HashMap<i64, shared::wire::Progress>>>,
+    /// Held by each transaction that reads before it writes (merge, undo)
+    /// on SQLite. SQLite has one writer, and a transaction that started
+    /// reading fails with "database is locked" when another wrote first.
+    writer: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Store {
@@ -76,12 +80,13 @@ impl Store {
 
         let mut options = AnyPoolOptions::new();
         if engine == Engine::Sqlite {
-            // SQLite allows one writer, so more connections only wait.
+            // SQLite allows one writer, so more connections only wait. A
+            // write waits up to two minutes for a long merge to commit.
             options = options.max_connections(4).after_connect(|connection, _| {
                 Box::pin(async move {
                     connection
                         .execute(
-                            "pragma foreign_keys = on; pragma busy_timeout = 10000; \
+                            "pragma foreign_keys = on; pragma busy_timeout = 120000; \
                              pragma journal_mode = wal; pragma synchronous = normal;",
                         )
                         .await?;
@@ -106,6 +111,7 @@ impl Store {
             engine,
             clock: Arc::new(SystemClock),
             progress: Arc::default(),
+            writer: Arc::default(),
         })
     }
 
@@ -118,6 +124,26 @@ impl Store {
     /// The engine behind the store.
     pub fn engine(&self) -> Engine {
         self.engine
+    }
+
+    /// Begins a transaction that reads before it writes. On SQLite it takes
+    /// the write lock at once (`begin immediate`): a deferred transaction
+    /// fails with "database is locked" when another connection writes
+    /// between its first read and its first write.
+    async fn begin_read_write(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Any>> {
+        match self.engine {
+            Engine::Sqlite => self.pool.begin_with("begin immediate").await,
+            Engine::Postgres => self.pool.begin().await,
+        }
+    }
+
+    /// Serializes read-then-write transactions on SQLite; on PostgreSQL
+    /// row locks and retries do that, so nothing is held.
+    async fn lock_writer(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match self.engine {
+            Engine::Sqlite => Some(self.writer.lock().await),
+            Engine::Postgres => None,
+        }
     }
 
     /// The current time of the store's clock.

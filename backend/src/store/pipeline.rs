@@ -22,10 +22,6 @@ use super::merge::{insert_errors, on_match_key, MergeJob};
 use super::users::User;
 use super::{time_text, Store};
 
-/// How long a claim on a merge lasts without a heartbeat before another
-/// instance may take the import over.
-pub const CLAIM_TIMEOUT: Duration = Duration::seconds(60);
-
 /// What storing a batch did.
 #[derive(Debug, PartialEq, Eq)]
 pub enum BatchStored {
@@ -315,18 +311,20 @@ impl Store {
             .map(|(status, _)| status))
     }
 
-    /// Claims imports left Importing by an instance that stopped: on SQLite
-    /// every such import (one process owns the file), on PostgreSQL those
-    /// whose claim is older than [`CLAIM_TIMEOUT`]. Returns their ids.
+    /// Claims imports left Importing by an instance that stopped: with
+    /// `all`, every such import (SQLite at start, when one process owns the
+    /// file), else those whose claim is older than `timeout`. Returns
+    /// their ids.
     pub async fn claim_orphaned_imports(
         &self,
         instance: &str,
         all: bool,
+        timeout: Duration,
     ) -> sqlx::Result<Vec<i64>> {
         let stale_before = if all {
             time_text(self.now() + Duration::days(365))
         } else {
-            time_text(self.now() - CLAIM_TIMEOUT)
+            time_text(self.now() - timeout)
         };
         let candidates: Vec<i64> = sqlx::query_scalar(
             "select import_id from import where status = $1 \
@@ -370,7 +368,7 @@ impl Store {
     /// Merges a claimed import from its stored batches and returns its
     /// final status. A failure before the merge transaction commits marks
     /// the import Failed with the reason and applies nothing.
-    pub async fn run_import(&self, import_id: i64) -> anyhow::Result<ImportStatus> {
+    pub async fn run_import(&self, import_id: i64, instance: &str) -> anyhow::Result<ImportStatus> {
         let row = sqlx::query(
             "select settings, choices, error_records, user_id from import where import_id = $1",
         )
@@ -378,6 +376,8 @@ impl Store {
         .fetch_one(&self.pool)
         .await?;
         let job = MergeJob {
+            instance: instance.to_owned(),
+            lock_rows: self.engine == super::Engine::Postgres,
             settings: serde_json::from_str(&row.try_get::<String, _>("settings")?)?,
             choices: serde_json::from_str(&row.try_get::<String, _>("choices")?)?,
             error_records: get_count(&row, "error_records")?,

@@ -51,7 +51,8 @@ impl Store {
             return Ok(Err(UndoRefused::TooOld));
         }
 
-        let mut tx = self.pool.begin().await?;
+        let _writer = self.lock_writer().await;
+        let mut tx = self.begin_read_write().await?;
         let later = sqlx::query(
             "select distinct later.import_id, later.person_id from import_journal mine \
              join import_journal later on later.person_id = mine.person_id \
