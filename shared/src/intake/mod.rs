@@ -7,6 +7,7 @@
 //! module.
 
 mod archive;
+mod compound;
 mod detect;
 #[cfg(test)]
 mod tests;
@@ -89,6 +90,7 @@ fn decode(
             if detect::is_encrypted_ooxml(bytes) {
                 return Err(encrypted_file());
             }
+            compound::check_compound(bytes)?;
             read_workbook(bytes, FileFormat::Xls, choices)?
         }
         Content::Zip => match archive::classify(bytes)? {

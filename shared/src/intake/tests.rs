@@ -362,3 +362,24 @@ fn read_file_reads_ods_sheet() {
     assert_eq!(table.headers, ["Email", "Born"]);
     assert_eq!(table.rows[0].cells[1], Cell::Date("1985-03-14".into()));
 }
+
+#[test]
+fn read_file_rejects_damaged_compound_files() {
+    // Fuzz inputs: the first byte chose the file name and the rest is an
+    // XLS whose sectors end past the end of the file (a calamine panic),
+    // or whose directory chain loops (calamine ran out of memory).
+    let inputs: [&[u8]; 2] = [
+        include_bytes!("testdata/truncated-sector.xls.fuzz"),
+        include_bytes!("testdata/cyclic-directory.xls.fuzz"),
+    ];
+    for input in inputs {
+        let bytes = input.get(1..).unwrap_or_default();
+        let rejection = read("contacts.xls", bytes).expect_err("damaged");
+        assert_eq!(
+            rejection.code,
+            RejectCode::CorruptFile,
+            "{}",
+            rejection.message
+        );
+    }
+}

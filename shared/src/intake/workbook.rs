@@ -4,7 +4,7 @@
 //! `<rPh>` phonetic runs, and converts date serials by the workbook's own
 //! date system (1900 or 1904).
 
-use std::io::Cursor;
+use std::io::{Cursor, Read, Seek, SeekFrom};
 
 use calamine::{Data, Ods, Range, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
 
@@ -29,7 +29,7 @@ pub(super) fn read_workbook(
     let cursor = Cursor::new(bytes);
     let sheet = choices.sheet.as_deref();
     match format {
-        FileFormat::Xls => read_sheet(Xls::new(cursor), sheet, is_password_xls),
+        FileFormat::Xls => read_sheet(Xls::new(PaddedReader::new(bytes)), sheet, is_password_xls),
         FileFormat::Xlsb => read_sheet(Xlsb::new(cursor), sheet, is_password_xlsb),
         FileFormat::Ods => read_sheet(Ods::new(cursor), sheet, is_password_ods),
         _ => read_sheet(Xlsx::new(cursor), sheet, is_password_xlsx),
@@ -52,13 +52,14 @@ fn is_password_ods(error: &calamine::OdsError) -> bool {
     matches!(error, calamine::OdsError::Password)
 }
 
-fn read_sheet<'a, R, E>(
+fn read_sheet<RS, R, E>(
     opened: Result<R, E>,
     wanted: Option<&str>,
     is_password: fn(&E) -> bool,
 ) -> Result<Sheet, Rejection>
 where
-    R: Reader<Cursor<&'a [u8]>, Error = E>,
+    RS: Read + Seek,
+    R: Reader<RS, Error = E>,
     E: std::fmt::Display,
 {
     let reject = |error: E| {
@@ -114,6 +115,66 @@ fn unknown_sheet(wanted: &str, sheets: &[SheetInfo]) -> Rejection {
             names.join(", ")
         ),
     )
+}
+
+/// Zero bytes a [`PaddedReader`] reads past the end: two sectors of the
+/// largest compound-file sector size (4096 bytes).
+const COMPOUND_PADDING: u64 = 2 * 4096;
+
+/// A reader over a compound file (XLS) that reads zeros for
+/// [`COMPOUND_PADDING`] bytes past the end, while seeking to the end still
+/// finds the real length.
+///
+/// NOTE: calamine 0.38 panics (a slice index out of range in
+/// `cfb::Sectors::get`) when a sector it may read by the file length ends
+/// past the end of a truncated file. With the padding, every such sector
+/// reads in full and the damage shows up as an error instead.
+struct PaddedReader<'a> {
+    bytes: &'a [u8],
+    position: u64,
+}
+
+impl<'a> PaddedReader<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        PaddedReader { bytes, position: 0 }
+    }
+}
+
+impl Read for PaddedReader<'_> {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        let length = self.bytes.len() as u64;
+        let end = length + COMPOUND_PADDING;
+        if self.position >= end {
+            return Ok(0);
+        }
+        let wanted = (buffer.len() as u64).min(end - self.position);
+        let wanted = usize::try_from(wanted).unwrap_or(buffer.len());
+        let target = buffer.get_mut(..wanted).unwrap_or_default();
+        let start = usize::try_from(self.position).unwrap_or(usize::MAX);
+        let available = self.bytes.get(start..).unwrap_or_default();
+        let copied = available.len().min(target.len());
+        let (data, zeros) = target.split_at_mut(copied);
+        data.copy_from_slice(available.get(..copied).unwrap_or_default());
+        zeros.fill(0);
+        self.position += wanted as u64;
+        Ok(wanted)
+    }
+}
+
+impl Seek for PaddedReader<'_> {
+    fn seek(&mut self, from: SeekFrom) -> std::io::Result<u64> {
+        let length = self.bytes.len() as u64;
+        let target = match from {
+            SeekFrom::Start(offset) => Some(offset),
+            SeekFrom::End(offset) => length.checked_add_signed(offset),
+            SeekFrom::Current(offset) => self.position.checked_add_signed(offset),
+        };
+        let target = target.ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, "seek before the start")
+        })?;
+        self.position = target;
+        Ok(target)
+    }
 }
 
 /// Converts a calamine range into rows numbered from the top of the sheet,
@@ -176,5 +237,26 @@ fn convert_cell(value: &Data) -> Cell {
         },
         Data::DurationIso(text) => Cell::Text(text.clone()),
         Data::Error(error) => Cell::Error(error.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn padded_reader_reads_zeros_past_end() {
+        let mut reader = PaddedReader::new(b"abc");
+        assert_eq!(reader.seek(SeekFrom::End(0)).expect("seek"), 3);
+        reader.seek(SeekFrom::Start(1)).expect("seek");
+        let mut buffer = [9u8; 5];
+        assert_eq!(reader.read(&mut buffer).expect("read"), 5);
+        assert_eq!(buffer, [b'b', b'c', 0, 0, 0]);
+        let mut rest = Vec::new();
+        reader.read_to_end(&mut rest).expect("read to end");
+        assert_eq!(rest.len() as u64, COMPOUND_PADDING - 3);
     }
 }
