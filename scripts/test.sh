@@ -35,6 +35,7 @@ cargo test --workspace
 step "store conformance tests on PostgreSQL"
 drop_test_databases "$POSTGRES_ADMIN_URL"
 PEOPLE_TEST_POSTGRES_URL="$POSTGRES_ADMIN_URL" cargo test -p people-tests --test api --test auth --test pipeline
+PEOPLE_TEST_POSTGRES_URL="$POSTGRES_ADMIN_URL" cargo test -p people-tests --test instances -- --ignored
 drop_test_databases "$POSTGRES_ADMIN_URL"
 
 step "shared tests in headless Chromium (wasm32)"

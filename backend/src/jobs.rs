@@ -6,17 +6,6 @@ use std::time::Duration;
 
 use crate::store::{Engine, Store};
 
-/// How often a merging instance renews its claim on PostgreSQL.
-const HEARTBEAT: Duration = Duration::from_secs(10);
-
-/// How an instance looks for imports to take over and history to purge.
-#[derive(Clone, Copy, Debug)]
-pub struct Sweep {
-    /// Age of a claim's last heartbeat after which the import is taken over.
-    pub claim_timeout: chrono::Duration,
-    /// Time between two looks.
-    pub interval: Duration,
-}
 
 /// Merges a committed import in the background, renewing the claim while
 /// it runs so that other instances leave it alone.
@@ -25,9 +14,12 @@ pub fn spawn_merge(store: Store, import_id: i64, instance: Arc<str>) {
         let heartbeat = (store.engine() == Engine::Postgres).then(|| {
             let store = store.clone();
             let instance = instance.clone();
+            let interval = (store.claim_timeout() / 3)
+                .to_std()
+                .unwrap_or(Duration::from_secs(1));
             tokio::spawn(async move {
                 loop {
-                    tokio::time::sleep(HEARTBEAT).await;
+                    tokio::time::sleep(interval).await;
                     if let Err(error) = store.renew_claim(import_id, &instance).await {
                         tracing::warn!(import_id, "cannot renew the merge claim: {error}");
                     }
@@ -45,15 +37,15 @@ pub fn spawn_merge(store: Store, import_id: i64, instance: Arc<str>) {
 }
 
 /// Takes over imports left Importing and purges old history, now and then
-/// every `sweep.interval`, until the process stops.
-pub fn spawn_sweeper(store: Store, instance: Arc<str>, sweep: Sweep) {
+/// every `interval`, until the process stops.
+pub fn spawn_sweeper(store: Store, instance: Arc<str>, interval: Duration) {
     tokio::spawn(async move {
         // On SQLite one process owns the file, so at start every import
         // still Importing belongs to a process that stopped.
         let mut take_all = store.engine() == Engine::Sqlite;
         loop {
             match store
-                .claim_orphaned_imports(&instance, take_all, sweep.claim_timeout)
+                .claim_orphaned_imports(&instance, take_all, store.claim_timeout())
                 .await
             {
                 Ok(import_ids) => {
@@ -70,7 +62,7 @@ pub fn spawn_sweeper(store: Store, instance: Arc<str>, sweep: Sweep) {
                 Ok(purged) => tracing::info!(purged, "purged imports older than 14 days"),
                 Err(error) => tracing::error!("cannot purge old imports: {error}"),
             }
-            tokio::time::sleep(sweep.interval).await;
+            tokio::time::sleep(interval).await;
         }
     });
 }

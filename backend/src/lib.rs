@@ -28,9 +28,11 @@ pub fn init_tracing() {
 /// Opens the store, runs its migrations and serves the app until the
 /// process is stopped.
 pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
+    let claim_timeout = chrono::Duration::seconds(config.claim_timeout.clamp(1, 86_400) as i64);
     let store = Store::open(&config.database_url)
         .await
-        .with_context(|| format!("cannot open the database {}", config.database_url))?;
+        .with_context(|| format!("cannot open the database {}", config.database_url))?
+        .with_claim_timeout(claim_timeout);
     let listener = TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
@@ -43,11 +45,8 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     }
     tracing::info!("people is listening on http://{address}");
     let instance = jobs::instance_name();
-    let sweep = jobs::Sweep {
-        claim_timeout: chrono::Duration::seconds(config.claim_timeout.try_into().unwrap_or(i64::MAX)),
-        interval: std::time::Duration::from_secs(config.sweep_interval.max(1)),
-    };
-    jobs::spawn_sweeper(store.clone(), instance.clone(), sweep);
+    let interval = std::time::Duration::from_secs(config.sweep_interval.max(1));
+    jobs::spawn_sweeper(store.clone(), instance.clone(), interval);
     let app = http::router_for_instance(store, &config.static_dir, instance);
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())

@@ -55,6 +55,9 @@ pub struct Store {
     /// on SQLite. SQLite has one writer, and a transaction that started
     /// reading fails with "database is locked" when another wrote first.
     writer: Arc<tokio::sync::Mutex<()>>,
+    /// Age of a merge claim's last heartbeat after which another instance
+    /// takes the import over.
+    claim_timeout: chrono::Duration,
 }
 
 impl Store {
@@ -112,6 +115,7 @@ impl Store {
             clock: Arc::new(SystemClock),
             progress: Arc::default(),
             writer: Arc::default(),
+            claim_timeout: chrono::Duration::seconds(60),
         })
     }
 
@@ -119,6 +123,19 @@ impl Store {
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Store {
         self.clock = clock;
         self
+    }
+
+    /// Sets the age of a merge claim's last heartbeat after which another
+    /// instance takes the import over.
+    pub fn with_claim_timeout(mut self, timeout: chrono::Duration) -> Store {
+        self.claim_timeout = timeout;
+        self
+    }
+
+    /// The claim timeout; merging instances renew their claim three times
+    /// within it.
+    pub fn claim_timeout(&self) -> chrono::Duration {
+        self.claim_timeout
     }
 
     /// The engine behind the store.
