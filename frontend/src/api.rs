@@ -8,7 +8,8 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use shared::wire::{
-    ApiError, BatchReceipt, CommitRequest, ImportCreated, ImportEntry, NewImport, Page, Person,
+    ApiError, BatchReceipt, CommitRequest, ImportCreated, ImportEntry, MatchCounts, NewImport,
+    Page, Person, ProfileIdentifiers,
 };
 use shared::ProfileDraft;
 
@@ -163,6 +164,12 @@ pub async fn put_batch(
 pub async fn commit_import(import_id: i64, batch_count: u32) -> Result<ImportEntry, ApiFailure> {
     let url = format!("/api/imports/{import_id}/commit");
     send_json(Request::post(&url), &CommitRequest { batch_count }).await
+}
+
+/// Counts how many file profiles match stored profiles:
+/// `POST /api/matches`. Only the identifiers leave the browser.
+pub async fn count_matches(profiles: &[ProfileIdentifiers]) -> Result<MatchCounts, ApiFailure> {
+    send_json(Request::post("/api/matches"), &profiles).await
 }
 
 /// Fetches one import with its merge progress: `GET /api/imports/{id}`.

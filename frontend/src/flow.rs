@@ -57,6 +57,10 @@ pub struct ImportFlow {
     pub skip_rows: RwSignal<usize>,
     /// Worksheet to read; `None` reads the first visible one.
     pub sheet: RwSignal<Option<String>>,
+    /// Field delimiter of a text file; `None` detects it.
+    pub delimiter: RwSignal<Option<char>>,
+    /// WHATWG encoding label of a text file; `None` detects it.
+    pub encoding: RwSignal<Option<String>>,
     pub person_type: RwSignal<PersonType>,
     pub preview: RwSignal<Option<Preview>>,
     /// Whether a preview is being read.
@@ -91,6 +95,8 @@ impl ImportFlow {
             file_size: RwSignal::new(0),
             skip_rows: RwSignal::new(0),
             sheet: RwSignal::new(None),
+            delimiter: RwSignal::new(None),
+            encoding: RwSignal::new(None),
             person_type: RwSignal::new(PersonType::Lead),
             preview: RwSignal::new(None),
             reading: RwSignal::new(false),
@@ -110,8 +116,8 @@ impl ImportFlow {
         }
     }
 
-    /// Starts over with `file`: the skip rows, worksheet, analysis and
-    /// outcome are reset and the preview is read.
+    /// Starts over with `file`: the read choices, analysis and outcome are
+    /// reset and the preview is read.
     pub fn select_file(self, file: File) {
         let size = file.size() as u64;
         if size > MAX_UPLOAD_BYTES {
@@ -130,8 +136,7 @@ impl ImportFlow {
         self.file_name.set(Some(file.name()));
         self.file_size.set(size);
         self.file.set_value(Some(file));
-        self.skip_rows.set(0);
-        self.sheet.set(None);
+        self.reset_read_choices();
         self.preview.set(None);
         self.mapping.set(MappingState::default());
         self.clear_analysis();
@@ -139,7 +144,7 @@ impl ImportFlow {
         self.refresh_preview();
     }
 
-    /// Reads the preview again with the current skip rows and worksheet.
+    /// Reads the preview again with the current skip rows and read choices.
     /// Choices of columns whose header stays the same are kept.
     pub fn refresh_preview(self) {
         let Some(file) = self.file.get_value() else {
@@ -368,8 +373,7 @@ impl ImportFlow {
         self.file.set_value(None);
         self.file_name.set(None);
         self.file_size.set(0);
-        self.skip_rows.set(0);
-        self.sheet.set(None);
+        self.reset_read_choices();
         self.person_type.set(PersonType::Lead);
         self.preview.set(None);
         self.reading.set(false);
@@ -388,10 +392,18 @@ impl ImportFlow {
         self.step.set(ImportStep::Choose);
     }
 
+    fn reset_read_choices(self) {
+        self.skip_rows.set(0);
+        self.sheet.set(None);
+        self.delimiter.set(None);
+        self.encoding.set(None);
+    }
+
     fn read_choices(self) -> ReadChoices {
         ReadChoices {
+            delimiter: self.delimiter.get(),
+            encoding: self.encoding.get(),
             sheet: self.sheet.get(),
-            ..ReadChoices::default()
         }
     }
 }

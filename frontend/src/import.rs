@@ -2,7 +2,9 @@
 //! and which tags to add, the confirmation, and the outcome.
 
 use leptos::prelude::*;
-use shared::wire::{ImportEntry, OnMatch, TagChoice};
+use shared::wire::{ImportEntry, MatchCounts, OnMatch, ProfileIdentifiers, TagChoice};
+
+use crate::api;
 
 use crate::display::person_type_label;
 use crate::flow::{ImportFlow, ImportStep, TagMode};
@@ -58,6 +60,7 @@ fn ImportChoicesForm() -> impl IntoView {
     ];
     let manual = move || flow.tag_mode.get() == TagMode::Manually;
     view! {
+        <MatchSummary />
         <fieldset class="choice-group">
             <legend>"Records that match existing profiles"</legend>
             {on_match_options
@@ -95,6 +98,49 @@ fn ImportChoicesForm() -> impl IntoView {
             "Import"
         </button>
     }
+}
+
+/// Renders how many of the analysed profiles match stored profiles, so
+/// that the choice between Discard and Merge is an informed one.
+#[component]
+fn MatchSummary() -> impl IntoView {
+    let flow = expect_context::<ImportFlow>();
+    let counts = LocalResource::new(move || {
+        let identifiers: Vec<ProfileIdentifiers> = flow.analyzed.with(|analyzed| {
+            analyzed
+                .iter()
+                .flat_map(|analyzed| &analyzed.result.profiles)
+                .map(|profile| ProfileIdentifiers::of(&profile.values))
+                .collect()
+        });
+        async move { api::count_matches(&identifiers).await }
+    });
+    move || match counts.get() {
+        None => {
+            view! { <p class="hint" role="status">"Counting matching profiles…"</p> }.into_any()
+        }
+        Some(Ok(counts)) => view! { <p class="matches">{describe_matches(counts)}</p> }.into_any(),
+        Some(Err(failure)) => {
+            log::warn!("match count failed: {failure}");
+            view! { <p class="hint">"Matching profiles could not be counted: " {failure.to_string()}</p> }
+                .into_any()
+        }
+    }
+}
+
+/// Returns a sentence that describes the match counts.
+fn describe_matches(counts: MatchCounts) -> String {
+    let mut text = format!(
+        "{} profiles are new, {} match a stored lead and {} match a stored customer.",
+        counts.new_profiles, counts.matched_leads, counts.matched_customers
+    );
+    if counts.ambiguous > 0 {
+        text.push_str(&format!(
+            " {} match several stored profiles and are not merged.",
+            counts.ambiguous
+        ));
+    }
+    text
 }
 
 /// Renders one radio button of the group `group`, checked while

@@ -1,8 +1,9 @@
 //! The first import step: file choice by input or drag and drop, skip
-//! rows, person type, worksheet, and the preview of the first rows.
+//! rows, person type, worksheet or delimiter and encoding, and the preview
+//! of the first rows.
 
 use leptos::prelude::*;
-use shared::PersonType;
+use shared::{FileFormat, PersonType};
 use web_sys::{DragEvent, HtmlInputElement};
 
 use crate::display::{describe_source, format_bytes, person_type_label};
@@ -24,6 +25,7 @@ pub fn UploadStep() -> impl IntoView {
                 <SkipRowsInput />
                 <PersonTypeSelect />
                 <SheetSelect />
+                <TextReadSelects />
             </div>
             <Show when=move || flow.reading.get()>
                 <p class="status" role="status">
@@ -234,6 +236,102 @@ fn SheetSelect() -> impl IntoView {
                             })
                             .collect_view()
                     }}
+                </select>
+            </div>
+        </Show>
+    }
+}
+
+/// Delimiters that the delimiter select offers, with their labels.
+const DELIMITERS: [(char, &str); 5] = [
+    (',', "Comma (,)"),
+    (';', "Semicolon (;)"),
+    ('\t', "Tab"),
+    ('|', "Vertical bar (|)"),
+    (' ', "Space"),
+];
+
+/// WHATWG labels of the encodings that the encoding select offers.
+const ENCODINGS: [&str; 13] = [
+    "UTF-8",
+    "UTF-16LE",
+    "UTF-16BE",
+    "windows-1252",
+    "windows-1250",
+    "windows-1251",
+    "ISO-8859-2",
+    "ISO-8859-15",
+    "KOI8-R",
+    "Shift_JIS",
+    "EUC-KR",
+    "GBK",
+    "Big5",
+];
+
+/// Renders the delimiter and encoding selects, shown for text files.
+#[component]
+fn TextReadSelects() -> impl IntoView {
+    let flow = expect_context::<ImportFlow>();
+    let is_text = move || {
+        flow.preview.with(|preview| {
+            preview.as_ref().is_some_and(|preview| {
+                matches!(preview.info.format, FileFormat::Csv | FileFormat::Txt)
+            })
+        })
+    };
+    let on_delimiter = move |event: leptos::ev::Event| {
+        flow.delimiter
+            .set(event_target_value(&event).chars().next());
+        flow.refresh_preview();
+    };
+    let on_encoding = move |event: leptos::ev::Event| {
+        let label = event_target_value(&event);
+        flow.encoding
+            .set(Some(label).filter(|label| !label.is_empty()));
+        flow.refresh_preview();
+    };
+    view! {
+        <Show when=is_text>
+            <div class="field">
+                <label for="delimiter">"Delimiter"</label>
+                <select id="delimiter" on:change=on_delimiter>
+                    <option value="" prop:selected=move || flow.delimiter.get().is_none()>
+                        "Detect"
+                    </option>
+                    {DELIMITERS
+                        .into_iter()
+                        .map(|(delimiter, label)| {
+                            view! {
+                                <option
+                                    value=delimiter.to_string()
+                                    prop:selected=move || flow.delimiter.get() == Some(delimiter)
+                                >
+                                    {label}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="encoding">"Encoding"</label>
+                <select id="encoding" on:change=on_encoding>
+                    <option value="" prop:selected=move || flow.encoding.get().is_none()>
+                        "Detect"
+                    </option>
+                    {ENCODINGS
+                        .into_iter()
+                        .map(|label| {
+                            view! {
+                                <option
+                                    value=label
+                                    prop:selected=move || flow.encoding.get().as_deref() == Some(label)
+                                >
+                                    {label}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
                 </select>
             </div>
         </Show>

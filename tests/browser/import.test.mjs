@@ -270,6 +270,9 @@ test('import of the UTF-8 BOM contacts file', async (t) => {
   });
 
   await t.test('import is confirmed', async () => {
+    await page
+      .getByText('5 profiles are new, 0 match a stored lead and 0 match a stored customer.', { exact: true })
+      .waitFor();
     assert.ok(await page.getByLabel('Discard', { exact: true }).isChecked(), 'Discard is the default');
     assert.ok(await page.getByLabel('None', { exact: true }).isChecked(), 'no import tag by default');
     await page.getByRole('button', { name: 'Import', exact: true }).click();
@@ -358,6 +361,9 @@ test('import with skip rows, errors and tags', async (t) => {
   });
 
   await t.test('manual tag needs a name', async () => {
+    await page
+      .getByText('3 profiles are new, 0 match a stored lead and 0 match a stored customer.', { exact: true })
+      .waitFor();
     await page.getByLabel('Merge', { exact: true }).check();
     await page.getByLabel('Manually', { exact: true }).check();
     await page.getByRole('button', { name: 'Import', exact: true }).click();
