@@ -23,11 +23,13 @@ pub enum Cell {
 }
 
 impl Cell {
-    /// Whether the cell holds nothing but white space.
+    /// Whether the cell holds nothing but white space and invisible
+    /// characters (see [`crate::rules::is_invisible`]), which every field
+    /// rule reads as empty.
     pub fn is_blank(&self) -> bool {
         match self {
             Cell::Empty => true,
-            Cell::Text(text) => text.trim().is_empty(),
+            Cell::Text(text) => crate::rules::non_empty(text).is_none(),
             _ => false,
         }
     }

@@ -41,14 +41,17 @@ pub(crate) fn check_row(row: &SourceRow, columns: &[Column], width: usize) -> Ch
         ));
     }
 
+    // An identifier cell that its rule rejects still counts as given, so
+    // the record gets that rule's error and not `no_contact` as well.
     let mut has_identifier = false;
     for column in columns {
         let cell = row.cells.get(column.index).unwrap_or(&Cell::Empty);
-        if column_is_identifier(column) && !cell.is_blank() {
+        let label = label(&column.key);
+        let applied = apply(cell, column, &label, &mut values);
+        if column_is_identifier(column) && applied.is_err() {
             has_identifier = true;
         }
-        let label = label(&column.key);
-        if let Err(error) = apply(cell, column, &label, &mut values) {
+        if let Err(error) = applied {
             errors.push(RecordError {
                 row: row.row,
                 field: Some(column.key.to_string()),
@@ -58,6 +61,8 @@ pub(crate) fn check_row(row: &SourceRow, columns: &[Column], width: usize) -> Ch
         }
     }
 
+    has_identifier |=
+        values.external_id.is_some() || !values.emails.is_empty() || !values.phones.is_empty();
     if !has_identifier {
         errors.push(record_error(
             ErrorCode::NoContact,

@@ -128,6 +128,26 @@ fn analyze_skips_blank_rows() {
 }
 
 #[test]
+fn analyze_treats_invisible_cells_as_empty() {
+    let data = table(
+        &["Email", "Name"],
+        &[
+            &["\u{200c}", ""],
+            &["\u{200b}", "Ann"],
+            &["a@example.com", "\u{feff}"],
+        ],
+    );
+    let mapping = settings(&[("Email", "email", None), ("Name", "first_name", None)]);
+    let analysis = analyze(&data, &mapping).expect("analysis");
+    assert_eq!(analysis.summary.data_rows, 2);
+    assert_eq!(
+        error_codes(&analysis),
+        vec![(3, None, ErrorCode::NoContact)]
+    );
+    assert_eq!(analysis.summary.profiles, 1);
+}
+
+#[test]
 fn analyze_reports_too_many_fields() {
     let data = table(
         &["Email"],

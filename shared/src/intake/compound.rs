@@ -243,3 +243,42 @@ fn find_hazard(bytes: &[u8]) -> Option<&'static str> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn walk_follows_chains() {
+        // Sector 0 -> 2 -> end, sector 1 -> 1 (a cycle), sector 3 -> 9, which
+        // the four-entry table does not cover. Sector ids go up to 10.
+        let table = [2, 1, ENDOFCHAIN, 9];
+        let cases: [(u32, usize, Option<Vec<u32>>); 6] = [
+            (0, usize::MAX, Some(vec![0, 2])),
+            (0, 512, Some(vec![0])),
+            (1, usize::MAX, None),
+            (1, 512, Some(vec![1])),
+            (3, usize::MAX, None),
+            (11, usize::MAX, Some(vec![])),
+        ];
+        for (start, length, expected) in cases {
+            assert_eq!(
+                walk(start, &table, 512, 10, length),
+                expected,
+                "start {start}"
+            );
+        }
+    }
+
+    #[test]
+    fn check_compound_leaves_plain_errors_to_calamine() {
+        assert_eq!(find_hazard(b"too short"), None);
+        let mut header = vec![0u8; 512];
+        header[30] = 7;
+        header[32] = 6;
+        assert_eq!(find_hazard(&header), None);
+    }
+}
