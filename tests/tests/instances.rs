@@ -144,7 +144,7 @@ async fn killed_instance_merge_is_taken_over() {
     let (first_api, _) = token_client(&first.base).await;
     let (second_api, _) = token_client(&second.base).await;
 
-    let profiles = (0..8_000)
+    let profiles = (0..16_000)
         .map(|n| profile(n + 2, &format!("takeover{n}@example.com"), "T"))
         .collect();
     let import = request(PersonType::Lead, OnMatch::Merge, profiles);
@@ -177,7 +177,7 @@ async fn killed_instance_merge_is_taken_over() {
         )
         .await
         .expect("commit");
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     let before: ImportEntry = first_api
         .get(&format!("/api/imports/{import_id}"))
         .await
@@ -190,10 +190,10 @@ async fn killed_instance_merge_is_taken_over() {
     // The second instance finds the stale claim and merges the import.
     let entry = second_api.wait_for_import(import_id).await;
     assert_eq!(entry.status, ImportStatus::Completed, "{entry:?}");
-    assert_eq!(entry.counts.created, 8_000);
+    assert_eq!(entry.counts.created, 16_000);
     assert_eq!(
         all_persons(&second_api).await.len(),
-        8_000,
+        16_000,
         "every profile exists once"
     );
 }

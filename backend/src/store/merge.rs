@@ -7,10 +7,10 @@ use std::collections::BTreeSet;
 use shared::wire::{ImportStatus, MergeCounts, OnMatch, TagChoice};
 use shared::{ErrorCode, PersonType, ProfileDraft, ProfileValues, RecordError};
 // Dynamic SQL here only joins constant table and column names.
-use sqlx::{AnyConnection, AssertSqlSafe, Row};
+use sqlx::{AnyConnection, AssertSqlSafe};
 
-use super::history::parse_key;
-use super::persons::{contact_list, tag_list, values_from_row, ContactTable};
+use super::bulk::{merge_chunk, CHUNK_PROFILES};
+use super::persons::ContactTable;
 use super::Store;
 
 /// Most contacts (emails and phones together) a stored profile may hold.
@@ -26,8 +26,7 @@ fn is_retryable(error: &sqlx::Error) -> bool {
     let sqlx::Error::Database(database) = error else {
         return false;
     };
-    database.is_unique_violation()
-        || matches!(database.code().as_deref(), Some("40001" | "40P01"))
+    database.is_unique_violation() || matches!(database.code().as_deref(), Some("40001" | "40P01"))
 }
 
 /// The settings of an import that its merge needs.
@@ -45,18 +44,18 @@ pub(super) struct MergeJob {
 }
 
 /// What the import does, the same for every profile.
-struct MergePlan<'a> {
-    import_id: i64,
-    lock_rows: bool,
-    person_type: PersonType,
-    on_match: OnMatch,
+pub(super) struct MergePlan<'a> {
+    pub import_id: i64,
+    pub lock_rows: bool,
+    pub person_type: PersonType,
+    pub on_match: OnMatch,
     /// Tags added to every created or merged profile, besides its own.
-    import_tags: &'a [String],
-    now: &'a str,
+    pub import_tags: &'a [String],
+    pub now: &'a str,
 }
 
 /// What happened to one file profile.
-enum Outcome {
+pub(super) enum Outcome {
     Created { person_id: i64 },
     Updated { contacts: usize, person_id: i64 },
     Promoted { contacts: usize, person_id: i64 },
@@ -93,7 +92,11 @@ impl Store {
             match self.merge_attempt(import_id, job, profiles, &plan).await {
                 Ok(status) => return Ok(status),
                 Err(error) if attempt < MAX_MERGE_ATTEMPTS && is_retryable(&error) => {
-                    tracing::warn!(import_id, attempt, "merge clashed with another, retrying: {error}");
+                    tracing::warn!(
+                        import_id,
+                        attempt,
+                        "merge clashed with another, retrying: {error}"
+                    );
                     tokio::time::sleep(std::time::Duration::from_millis(100 * attempt)).await;
                     attempt += 1;
                 }
@@ -120,44 +123,47 @@ impl Store {
         let mut over_limit = Vec::new();
         // Profiles the import created or changed, so they got its tags.
         let mut touched = Vec::new();
-        for (index, draft) in profiles.iter().enumerate() {
-            if index % 256 == 0 {
-                self.set_progress(import_id, index as u64, total);
-            }
-            match merge_profile(&mut tx, draft, plan).await? {
-                Outcome::Created { person_id } => {
-                    counts.created += 1;
-                    touched.push(person_id);
-                }
-                Outcome::Discarded => counts.discarded += 1,
-                Outcome::Updated {
-                    contacts,
-                    person_id,
-                } => {
-                    counts.updated += 1;
-                    touched.push(person_id);
-                    if contacts > MAX_CONTACTS_PER_PROFILE {
-                        over_limit.push((person_id, contacts));
+        let mut done = 0;
+        for chunk in profiles.chunks(CHUNK_PROFILES) {
+            let outcomes = merge_chunk(&mut tx, self.engine, chunk, plan).await?;
+            done += chunk.len() as u64;
+            self.set_progress(import_id, done, total);
+            for (draft, outcome) in chunk.iter().zip(outcomes) {
+                match outcome {
+                    Outcome::Created { person_id } => {
+                        counts.created += 1;
+                        touched.push(person_id);
                     }
-                }
-                Outcome::Promoted {
-                    contacts,
-                    person_id,
-                } => {
-                    counts.promoted += 1;
-                    touched.push(person_id);
-                    if contacts > MAX_CONTACTS_PER_PROFILE {
-                        over_limit.push((person_id, contacts));
+                    Outcome::Discarded => counts.discarded += 1,
+                    Outcome::Updated {
+                        contacts,
+                        person_id,
+                    } => {
+                        counts.updated += 1;
+                        touched.push(person_id);
+                        if contacts > MAX_CONTACTS_PER_PROFILE {
+                            over_limit.push((person_id, contacts));
+                        }
                     }
-                }
-                Outcome::Failed { code, message } => {
-                    counts.failed += 1;
-                    failures.extend(draft.rows.iter().map(|&row| RecordError {
-                        row,
-                        field: None,
-                        code,
-                        message: message.clone(),
-                    }));
+                    Outcome::Promoted {
+                        contacts,
+                        person_id,
+                    } => {
+                        counts.promoted += 1;
+                        touched.push(person_id);
+                        if contacts > MAX_CONTACTS_PER_PROFILE {
+                            over_limit.push((person_id, contacts));
+                        }
+                    }
+                    Outcome::Failed { code, message } => {
+                        counts.failed += 1;
+                        failures.extend(draft.rows.iter().map(|&row| RecordError {
+                            row,
+                            field: None,
+                            code,
+                            message: message.clone(),
+                        }));
+                    }
                 }
             }
         }
@@ -315,15 +321,6 @@ pub(super) struct Identifiers<'a> {
     pub phones: &'a [String],
 }
 
-impl<'a> Identifiers<'a> {
-    fn of(values: &'a ProfileValues) -> Self {
-        Identifiers {
-            external_id: values.external_id.as_deref(),
-            emails: &values.emails,
-            phones: &values.phones,
-        }
-    }
-}
 
 /// Stored profiles that share an identifier with the file profile.
 pub(super) async fn matching_persons(
@@ -360,78 +357,6 @@ pub(super) async fn matching_persons(
     Ok(person_ids)
 }
 
-async fn merge_profile(
-    connection: &mut AnyConnection,
-    draft: &ProfileDraft,
-    plan: &MergePlan<'_>,
-) -> sqlx::Result<Outcome> {
-    let matches = matching_persons(connection, Identifiers::of(&draft.values)).await?;
-    let mut matches = matches.into_iter();
-    let Some(person_id) = matches.next() else {
-        let person_id = insert_person(connection, &draft.values, plan).await?;
-        return Ok(Outcome::Created { person_id });
-    };
-    if matches.next().is_some() {
-        return Ok(Outcome::Failed {
-            code: ErrorCode::AmbiguousMatch,
-            message: "the record's identifiers match two or more stored profiles, so it was \
-                      not merged; give each profile its own email, phone and external ID"
-                .into(),
-        });
-    }
-    if plan.on_match == OnMatch::Discard {
-        return Ok(Outcome::Discarded);
-    }
-    update_person(connection, person_id, &draft.values, plan).await
-}
-
-async fn insert_person(
-    connection: &mut AnyConnection,
-    values: &ProfileValues,
-    plan: &MergePlan<'_>,
-) -> sqlx::Result<i64> {
-    let person_id: i64 = sqlx::query_scalar(
-        "insert into person (person_type, external_id, first_name, last_name, middle_name, \
-         gender, birth_date, address, city, country, preferred_language, custom, created_at, \
-         updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) returning person_id",
-    )
-    .bind(plan.person_type.key())
-    .bind(&values.external_id)
-    .bind(&values.first_name)
-    .bind(&values.last_name)
-    .bind(&values.middle_name)
-    .bind(&values.gender)
-    .bind(&values.birth_date)
-    .bind(&values.address)
-    .bind(&values.city)
-    .bind(&values.country)
-    .bind(&values.preferred_language)
-    .bind(custom_json(values))
-    .bind(plan.now)
-    .bind(plan.now)
-    .fetch_one(&mut *connection)
-    .await?;
-    add_contacts(
-        connection,
-        person_id,
-        ContactTable::Email,
-        &[],
-        &values.emails,
-    )
-    .await?;
-    add_contacts(
-        connection,
-        person_id,
-        ContactTable::Phone,
-        &[],
-        &values.phones,
-    )
-    .await?;
-    add_tags(connection, person_id, values, plan).await?;
-    journal(connection, plan.import_id, person_id, None).await?;
-    Ok(person_id)
-}
-
 /// The state of a stored profile that undo puts back.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub(super) struct BeforeImage {
@@ -440,40 +365,9 @@ pub(super) struct BeforeImage {
     pub updated_at: String,
 }
 
-/// Journals what the import does to a profile: `None` when it created the
-/// profile, else the profile's state before. The first entry of an import
-/// for a profile wins, so it keeps the state from before the import.
-async fn journal(
-    connection: &mut AnyConnection,
-    import_id: i64,
-    person_id: i64,
-    before: Option<&BeforeImage>,
-) -> sqlx::Result<()> {
-    let (action, before_image) = match before {
-        None => ("created", None),
-        Some(image) => (
-            "updated",
-            Some(serde_json::to_string(image).map_err(|error| {
-                sqlx::Error::Encode(format!("cannot journal profile {person_id}: {error}").into())
-            })?),
-        ),
-    };
-    sqlx::query(
-        "insert into import_journal (import_id, person_id, action, before_image) \
-         values ($1, $2, $3, $4) on conflict do nothing",
-    )
-    .bind(import_id)
-    .bind(person_id)
-    .bind(action)
-    .bind(before_image)
-    .execute(&mut *connection)
-    .await?;
-    Ok(())
-}
-
 /// How the file's values combine with a stored profile's.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Combine {
+pub(super) enum Combine {
     /// The file's non-empty values replace the stored ones.
     Overwrite,
     /// The file's values fill only the stored profile's empty fields, so a
@@ -481,187 +375,13 @@ enum Combine {
     FillEmpty,
 }
 
-fn combine(stored: &Option<String>, file: &Option<String>, mode: Combine) -> Option<String> {
+pub(super) fn combine(
+    stored: &Option<String>,
+    file: &Option<String>,
+    mode: Combine,
+) -> Option<String> {
     match mode {
         Combine::Overwrite => file.clone().or_else(|| stored.clone()),
         Combine::FillEmpty => stored.clone().or_else(|| file.clone()),
     }
-}
-
-async fn update_person(
-    connection: &mut AnyConnection,
-    person_id: i64,
-    file: &ProfileValues,
-    plan: &MergePlan<'_>,
-) -> sqlx::Result<Outcome> {
-    let select = if plan.lock_rows {
-        "select * from person where person_id = $1 for update"
-    } else {
-        "select * from person where person_id = $1"
-    };
-    let row = sqlx::query(select)
-        .bind(person_id)
-        .fetch_one(&mut *connection)
-        .await?;
-    let stored_type: PersonType = parse_key(&row, "person_type")?;
-    let stored = values_from_row(&row)?;
-    let stored_updated_at: String = row.try_get("updated_at")?;
-
-    if let (Some(stored_id), Some(file_id)) = (&stored.external_id, &file.external_id) {
-        if stored_id != file_id {
-            return Ok(Outcome::Failed {
-                code: ErrorCode::ConflictingIdentifiers,
-                message: "the record's email or phone belongs to a stored profile with another \
-                          external ID, so it was not merged"
-                    .into(),
-            });
-        }
-    }
-
-    let stored_emails = contact_list(connection, ContactTable::Email, person_id).await?;
-    let stored_phones = contact_list(connection, ContactTable::Phone, person_id).await?;
-    let before = BeforeImage {
-        person_type: stored_type,
-        values: ProfileValues {
-            emails: stored_emails.clone(),
-            phones: stored_phones.clone(),
-            tags: tag_list(connection, person_id).await?,
-            ..stored.clone()
-        },
-        updated_at: stored_updated_at,
-    };
-    journal(connection, plan.import_id, person_id, Some(&before)).await?;
-
-    let mode = if plan.person_type == PersonType::Lead && stored_type == PersonType::Customer {
-        Combine::FillEmpty
-    } else {
-        Combine::Overwrite
-    };
-    let promoted = plan.person_type == PersonType::Customer && stored_type == PersonType::Lead;
-    let new_type = if promoted {
-        PersonType::Customer
-    } else {
-        stored_type
-    };
-    let mut custom = stored.custom.clone();
-    for (name, value) in &file.custom {
-        if mode == Combine::Overwrite || !custom.contains_key(name) {
-            custom.insert(name.clone(), value.clone());
-        }
-    }
-    let custom_text = serde_json::to_string(&custom).unwrap_or_else(|_| "{}".into());
-
-    sqlx::query(
-        "update person set person_type = $1, external_id = $2, first_name = $3, last_name = $4, \
-         middle_name = $5, gender = $6, birth_date = $7, address = $8, city = $9, country = $10, \
-         preferred_language = $11, custom = $12, updated_at = $13 where person_id = $14",
-    )
-    .bind(new_type.key())
-    .bind(combine(
-        &stored.external_id,
-        &file.external_id,
-        Combine::FillEmpty,
-    ))
-    .bind(combine(&stored.first_name, &file.first_name, mode))
-    .bind(combine(&stored.last_name, &file.last_name, mode))
-    .bind(combine(&stored.middle_name, &file.middle_name, mode))
-    .bind(combine(&stored.gender, &file.gender, mode))
-    .bind(combine(&stored.birth_date, &file.birth_date, mode))
-    .bind(combine(&stored.address, &file.address, mode))
-    .bind(combine(&stored.city, &file.city, mode))
-    .bind(combine(&stored.country, &file.country, mode))
-    .bind(combine(
-        &stored.preferred_language,
-        &file.preferred_language,
-        mode,
-    ))
-    .bind(custom_text)
-    .bind(plan.now)
-    .bind(person_id)
-    .execute(&mut *connection)
-    .await?;
-
-    let emails = add_contacts(
-        connection,
-        person_id,
-        ContactTable::Email,
-        &stored_emails,
-        &file.emails,
-    )
-    .await?;
-    let phones = add_contacts(
-        connection,
-        person_id,
-        ContactTable::Phone,
-        &stored_phones,
-        &file.phones,
-    )
-    .await?;
-    add_tags(connection, person_id, file, plan).await?;
-
-    let contacts = emails + phones;
-    Ok(if promoted {
-        Outcome::Promoted {
-            contacts,
-            person_id,
-        }
-    } else {
-        Outcome::Updated {
-            contacts,
-            person_id,
-        }
-    })
-}
-
-/// Adds the file's contacts that the profile lacks, after the stored ones,
-/// and returns how many contacts of this type the profile then holds.
-async fn add_contacts(
-    connection: &mut AnyConnection,
-    person_id: i64,
-    table: ContactTable,
-    stored: &[String],
-    file: &[String],
-) -> sqlx::Result<usize> {
-    let sql = format!(
-        "insert into {} (person_id, {}, position) values ($1, $2, $3)",
-        table.table(),
-        table.column()
-    );
-    let mut held: Vec<&String> = stored.iter().collect();
-    for value in file {
-        if held.contains(&value) {
-            continue;
-        }
-        let position = i64::try_from(held.len()).unwrap_or(i64::MAX);
-        sqlx::query(AssertSqlSafe(sql.as_str()))
-            .bind(person_id)
-            .bind(value)
-            .bind(position)
-            .execute(&mut *connection)
-            .await?;
-        held.push(value);
-    }
-    Ok(held.len())
-}
-
-async fn add_tags(
-    connection: &mut AnyConnection,
-    person_id: i64,
-    values: &ProfileValues,
-    plan: &MergePlan<'_>,
-) -> sqlx::Result<()> {
-    for tag in values.tags.iter().chain(plan.import_tags) {
-        sqlx::query(
-            "insert into person_tag (person_id, tag) values ($1, $2) on conflict do nothing",
-        )
-        .bind(person_id)
-        .bind(tag)
-        .execute(&mut *connection)
-        .await?;
-    }
-    Ok(())
-}
-
-fn custom_json(values: &ProfileValues) -> String {
-    serde_json::to_string(&values.custom).unwrap_or_else(|_| "{}".into())
 }

@@ -1,6 +1,7 @@
 //! The profile store on SQLite: profiles, contacts, tags and the import
 //! history.
 
+mod bulk;
 mod catalog;
 mod clock;
 mod history;
