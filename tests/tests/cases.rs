@@ -2,7 +2,7 @@
 //! real `people analyze FILE --settings SETTINGS.json --records` binary
 //! and compared with the case's `expect`.
 //!
-//! The case folder is `PEOPLE_CASES`, else `shared/cases` beside the
+//! The case folder is `PEOPLE_CASES`, else `tests/cases` of the
 //! workspace. The binary is `PEOPLE_BIN`, else `target/debug/people` of
 //! the workspace, else it is built with `cargo build -p backend --bin
 //! people`.
@@ -21,7 +21,7 @@ fn workspace() -> PathBuf {
 fn cases_dir() -> PathBuf {
     match std::env::var_os("PEOPLE_CASES") {
         Some(dir) => PathBuf::from(dir),
-        None => workspace().join("../shared/cases"),
+        None => workspace().join("tests/cases"),
     }
 }
 
