@@ -18,7 +18,7 @@ use shared::{ErrorCode, PersonType, ProfileDraft, ProfileValues};
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 use super::history::parse_key;
-use super::merge::{combine, BeforeImage, Combine, MergePlan, Outcome};
+use super::merge::{combine, BeforeImage, Combine, Identifiers, MergePlan, Outcome};
 use super::persons::{values_from_row, ContactTable};
 use super::Engine;
 
@@ -224,32 +224,47 @@ async fn match_chunk(
     connection: &mut AnyConnection,
     chunk: &[ProfileDraft],
 ) -> sqlx::Result<Vec<BTreeSet<i64>>> {
-    let external_ids: Vec<&str> = chunk
+    let identifiers: Vec<Identifiers<'_>> = chunk
         .iter()
-        .filter_map(|draft| draft.values.external_id.as_deref())
+        .map(|draft| Identifiers {
+            external_id: draft.values.external_id.as_deref(),
+            emails: &draft.values.emails,
+            phones: &draft.values.phones,
+        })
         .collect();
-    let emails: Vec<&str> = chunk
+    match_identifiers(connection, &identifiers).await
+}
+
+/// The stored profiles that share an identifier with each entry.
+pub(super) async fn match_identifiers(
+    connection: &mut AnyConnection,
+    entries: &[Identifiers<'_>],
+) -> sqlx::Result<Vec<BTreeSet<i64>>> {
+    let external_ids: Vec<&str> = entries
         .iter()
-        .flat_map(|draft| draft.values.emails.iter().map(String::as_str))
+        .filter_map(|entry| entry.external_id)
         .collect();
-    let phones: Vec<&str> = chunk
+    let emails: Vec<&str> = entries
         .iter()
-        .flat_map(|draft| draft.values.phones.iter().map(String::as_str))
+        .flat_map(|entry| entry.emails.iter().map(String::as_str))
+        .collect();
+    let phones: Vec<&str> = entries
+        .iter()
+        .flat_map(|entry| entry.phones.iter().map(String::as_str))
         .collect();
     let by_external_id = lookup_persons(connection, "person", "external_id", &external_ids).await?;
     let by_email = lookup_persons(connection, "person_email", "email", &emails).await?;
     let by_phone = lookup_persons(connection, "person_phone", "phone", &phones).await?;
 
-    Ok(chunk
+    Ok(entries
         .iter()
-        .map(|draft| {
-            let values = &draft.values;
+        .map(|entry| {
             let mut ids = BTreeSet::new();
-            if let Some(external_id) = &values.external_id {
+            if let Some(external_id) = entry.external_id {
                 ids.extend(by_external_id.get(external_id));
             }
-            ids.extend(values.emails.iter().filter_map(|email| by_email.get(email)));
-            ids.extend(values.phones.iter().filter_map(|phone| by_phone.get(phone)));
+            ids.extend(entry.emails.iter().filter_map(|email| by_email.get(email)));
+            ids.extend(entry.phones.iter().filter_map(|phone| by_phone.get(phone)));
             ids
         })
         .collect())

@@ -6,11 +6,9 @@ use std::collections::BTreeSet;
 
 use shared::wire::{ImportStatus, MergeCounts, OnMatch, TagChoice};
 use shared::{ErrorCode, PersonType, ProfileDraft, ProfileValues, RecordError};
-// Dynamic SQL here only joins constant table and column names.
-use sqlx::{AnyConnection, AssertSqlSafe};
+use sqlx::AnyConnection;
 
 use super::bulk::{merge_chunk, CHUNK_PROFILES};
-use super::persons::ContactTable;
 use super::Store;
 
 /// Most contacts (emails and phones together) a stored profile may hold.
@@ -319,42 +317,6 @@ pub(super) struct Identifiers<'a> {
     pub external_id: Option<&'a str>,
     pub emails: &'a [String],
     pub phones: &'a [String],
-}
-
-
-/// Stored profiles that share an identifier with the file profile.
-pub(super) async fn matching_persons(
-    connection: &mut AnyConnection,
-    identifiers: Identifiers<'_>,
-) -> sqlx::Result<BTreeSet<i64>> {
-    let mut person_ids = BTreeSet::new();
-    if let Some(external_id) = identifiers.external_id {
-        let found: Option<i64> =
-            sqlx::query_scalar("select person_id from person where external_id = $1")
-                .bind(external_id)
-                .fetch_optional(&mut *connection)
-                .await?;
-        person_ids.extend(found);
-    }
-    let contacts = [
-        (ContactTable::Email, identifiers.emails),
-        (ContactTable::Phone, identifiers.phones),
-    ];
-    for (table, list) in contacts {
-        let sql = format!(
-            "select person_id from {} where {} = $1",
-            table.table(),
-            table.column()
-        );
-        for value in list {
-            let found: Option<i64> = sqlx::query_scalar(AssertSqlSafe(sql.as_str()))
-                .bind(value)
-                .fetch_optional(&mut *connection)
-                .await?;
-            person_ids.extend(found);
-        }
-    }
-    Ok(person_ids)
 }
 
 /// The state of a stored profile that undo puts back.
