@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use crate::store::{Engine, Store};
 
-
 /// Merges a committed import in the background, renewing the claim while
 /// it runs so that other instances leave it alone.
 pub fn spawn_merge(store: Store, import_id: i64, instance: Arc<str>) {

@@ -319,7 +319,6 @@ pub fn request(
     }
 }
 
-
 /// The `people` binary: `PEOPLE_BIN`, else `target/debug/people` of the
 /// workspace (build it with `cargo build -p backend --bin people`).
 pub fn people_bin() -> std::path::PathBuf {
@@ -366,13 +365,19 @@ impl ServerProcess {
         };
         let client = reqwest::Client::new();
         for _ in 0..200 {
-            let health = client.get(format!("{}/api/health", server.base)).send().await;
+            let health = client
+                .get(format!("{}/api/health", server.base))
+                .send()
+                .await;
             if health.is_ok_and(|response| response.status().is_success()) {
                 return server;
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
-        panic!("people serve did not answer on {} within 10 seconds", server.base);
+        panic!(
+            "people serve did not answer on {} within 10 seconds",
+            server.base
+        );
     }
 
     /// Kills the process with SIGKILL, as a crash would.
@@ -406,7 +411,10 @@ pub fn add_user_with_cli(database_url: &str) {
         .write_all(format!("{TEST_PASSWORD}\n").as_bytes())
         .expect("cannot write the password");
     let output = child.wait_with_output().expect("people user add failed");
-    assert!(output.status.success(), "people user add failed: {output:?}");
+    assert!(
+        output.status.success(),
+        "people user add failed: {output:?}"
+    );
 }
 
 /// Signs in as the test user and creates an API token; returns the API
@@ -428,7 +436,10 @@ pub async fn token_client(base: &str) -> (Api, String) {
         .expect("no session cookie")
         .to_owned();
     let session: Value = response.json().await.expect("session is JSON");
-    let csrf = session["csrf_token"].as_str().expect("CSRF token").to_owned();
+    let csrf = session["csrf_token"]
+        .as_str()
+        .expect("CSRF token")
+        .to_owned();
     let created: Value = anonymous
         .post(format!("{base}/api/tokens"))
         .header(reqwest::header::COOKIE, cookie)

@@ -5,9 +5,7 @@
 //! it.
 
 use serde_json::{json, Value};
-use shared::wire::{
-    ImportEntry, ImportStatus, OnMatch, Page, Person, TagChoice,
-};
+use shared::wire::{ImportEntry, ImportStatus, OnMatch, Page, Person, TagChoice};
 use shared::PersonType;
 
 use people_tests::{profile, request, TestServer};

@@ -184,7 +184,11 @@ async fn killed_instance_merge_is_taken_over() {
         .json()
         .await
         .expect("JSON");
-    assert_eq!(before.status, ImportStatus::Importing, "the kill lands mid-merge");
+    assert_eq!(
+        before.status,
+        ImportStatus::Importing,
+        "the kill lands mid-merge"
+    );
     first.kill();
 
     // The second instance finds the stale claim and merges the import.
