@@ -68,6 +68,10 @@ fn DropZone() -> impl IntoView {
             .and_then(|transfer| transfer.files())
             .and_then(|files| files.get(0));
         if let Some(file) = file {
+            // The input would otherwise still name the file chosen before.
+            if let Some(input) = input_ref.get() {
+                input.set_value("");
+            }
             flow.select_file(file);
         }
     };

@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +38,8 @@ const CHROMIUM_ARGS = [
 const CONTACTS_CSV = path.join(CASES, '01-utf8-bom-header', 'contacts.csv');
 const ATTENDEES_CSV = path.join(CASES, '14-export-banner-skip-rows', 'attendees.csv');
 const NAMES_ONLY_CSV = path.join(CASES, '22-no-identifier-mapped', 'names-only.csv');
+const FURIGANA_XLSX = path.join(CASES, '05-xlsx-japanese-furigana', 'customers-jp.xlsx');
+const MACOS_ZIP = path.join(CASES, '08-zip-macos-finder-junk', 'contacts.zip');
 const EXPECTED_EMAILS = [
   'anna.kowalski@example.com',
   'ben.okafor@example.org',
@@ -160,17 +162,20 @@ function fieldSelect(header) {
 // Opens the import page and starts a new import if the last one is shown.
 async function startImport() {
   await page.getByRole('link', { name: 'Import', exact: true }).click();
+  const upload = page.getByLabel('Upload file', { exact: true });
   const another = page.getByRole('button', { name: 'Start another import', exact: true });
+  // The page renders after the hash change, so wait for one of the two.
+  await upload.or(another).waitFor();
   if (await another.isVisible()) {
     await another.click();
   }
-  await page.getByLabel('Upload file', { exact: true }).waitFor();
+  await upload.waitFor();
 }
 
 before(async () => {
   assert.ok(existsSync(path.join(DIST, 'index.html')), `no frontend build in ${DIST}: run trunk build --release in frontend/`);
   assert.ok(existsSync(PEOPLE_BIN), `no people binary at ${PEOPLE_BIN}: build it or set PEOPLE_BIN`);
-  for (const file of [CONTACTS_CSV, ATTENDEES_CSV, NAMES_ONLY_CSV]) {
+  for (const file of [CONTACTS_CSV, ATTENDEES_CSV, NAMES_ONLY_CSV, FURIGANA_XLSX, MACOS_ZIP]) {
     assert.ok(existsSync(file), `case file not found: ${file}`);
   }
 
@@ -401,6 +406,46 @@ test('import with skip rows, errors and tags', async (t) => {
     assert.equal(kai.person_type, 'customer');
     assert.equal(kai.values.external_id, 'R-9001');
     assert.ok(kai.values.tags?.includes('spring-webinar'), `tags ${JSON.stringify(kai.values.tags)}`);
+  });
+});
+
+test('workbook and zip files are analysed', async (t) => {
+  await t.test('XLSX headers lose the furigana', async () => {
+    await startImport();
+    await page.getByLabel('Upload file', { exact: true }).setInputFiles(FURIGANA_XLSX);
+    await columnGroup('姓').waitFor();
+    await page.getByRole('cell', { name: '山田', exact: true }).waitFor();
+    await fieldSelect('顧客ID').selectOption('external_id');
+    await fieldSelect('メールアドレス').selectOption('email');
+    await fieldSelect('フリガナ').selectOption('custom');
+    await columnGroup('フリガナ').getByLabel('Attribute name', { exact: true }).fill('furigana');
+    await page.getByRole('button', { name: 'Analyze', exact: true }).click();
+    await waitForText(page.getByLabel('Valid records', { exact: true }), '4');
+    await waitForText(page.getByLabel('Error records', { exact: true }), '0');
+    await screenshot('10-xlsx');
+  });
+
+  await t.test('dropped ZIP skips the macOS entry', async () => {
+    await startImport();
+    const transfer = await page.evaluateHandle(
+      ({ data, name }) => {
+        const bytes = Uint8Array.from(atob(data), (char) => char.charCodeAt(0));
+        const dataTransfer = new DataTransfer();
+        dataTransfer.items.add(new File([bytes], name, { type: 'application/zip' }));
+        return dataTransfer;
+      },
+      { data: readFileSync(MACOS_ZIP).toString('base64'), name: 'contacts.zip' },
+    );
+    await page.locator('.drop-zone').dispatchEvent('drop', { dataTransfer: transfer });
+    await columnGroup('email').waitFor();
+    await page.getByText('from ZIP entry “contacts.csv”', { exact: false }).waitFor();
+    await fieldSelect('email').selectOption('email');
+    await fieldSelect('phone').selectOption('phone');
+    await columnGroup('phone').getByLabel('Phone country', { exact: true }).fill('US');
+    await page.getByRole('button', { name: 'Analyze', exact: true }).click();
+    await waitForText(page.getByLabel('Valid records', { exact: true }), '4');
+    await waitForText(page.getByLabel('Error records', { exact: true }), '0');
+    await screenshot('11-zip');
   });
 });
 
