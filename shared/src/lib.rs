@@ -18,6 +18,7 @@ pub mod field;
 pub mod intake;
 pub mod rules;
 pub mod settings;
+pub mod suggest;
 pub mod table;
 pub mod validate;
 pub mod wire;
