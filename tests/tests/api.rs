@@ -506,3 +506,53 @@ async fn tagged_profiles_join_active_journey_once() {
         .expect_err("journey is checked");
     assert_eq!(failure.status, 400);
 }
+
+#[tokio::test]
+async fn mapping_is_remembered_per_header_set() {
+    let server = TestServer::start().await;
+    let headers = json!(["E-Mail", "Vorname"]);
+    let none: Value = server
+        .post_json("/api/mappings/lookup", &json!({ "headers": headers }))
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(none, Value::Null);
+
+    let mapping = json!({ "E-Mail": { "field": "email" }, "Vorname": { "field": "first_name" } });
+    let saved = server
+        .client
+        .put(server.url("/api/mappings"))
+        .json(&json!({ "headers": headers, "mapping": mapping }))
+        .send()
+        .await
+        .expect("PUT failed");
+    assert_eq!(saved.status(), 204);
+
+    // The same headers written another way find the saved mapping.
+    let found: Value = server
+        .post_json(
+            "/api/mappings/lookup",
+            &json!({ "headers": ["e-mail", " VORNAME"] }),
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(found["mapping"], mapping);
+
+    let other: Value = server
+        .post_json(
+            "/api/mappings/lookup",
+            &json!({ "headers": ["Vorname", "E-Mail"] }),
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(
+        other,
+        Value::Null,
+        "another column order is another header set"
+    );
+}

@@ -3,6 +3,7 @@
 mod catalog;
 mod error;
 mod imports;
+mod mappings;
 mod notifications;
 mod openapi;
 mod persons;
@@ -53,6 +54,7 @@ fn api_routes() -> ApiRoutes {
     let routes = openapi::routes(routes);
     let routes = session::routes(routes);
     let routes = imports::routes(routes);
+    let routes = mappings::routes(routes);
     let routes = notifications::routes(routes);
     let routes = persons::routes(routes);
     catalog::routes(routes)

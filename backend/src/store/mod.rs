@@ -5,6 +5,7 @@ mod bulk;
 mod catalog;
 mod clock;
 mod history;
+mod mappings;
 mod matches;
 mod merge;
 mod notifications;
