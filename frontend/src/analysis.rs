@@ -40,6 +40,9 @@ pub fn AnalysisStep() -> impl IntoView {
                             view! {
                                 <progress aria-label="Analysis progress"></progress>
                                 <span>{stage.describe()}</span>
+                                <button type="button" on:click=move |_| flow.cancel_analysis()>
+                                    "Cancel"
+                                </button>
                             }
                         })
                 }}

@@ -103,6 +103,11 @@ impl AnalysisWorker {
         }
     }
 
+    /// Returns whether a task has been sent and not finished.
+    pub fn is_busy(&self) -> bool {
+        !self.inner.borrow().pending.is_empty()
+    }
+
     /// Stops the worker, failing its pending tasks with
     /// [`WorkerFailure::Cancelled`]. The next task starts a new worker.
     pub fn restart(&self) {

@@ -152,6 +152,14 @@ impl ImportFlow {
         };
         let request = self.preview_request.get_value() + 1;
         self.preview_request.set_value(request);
+        // The worker runs one task at a time, so a decode of the previous
+        // read choices, or an analysis made stale by the new ones, would
+        // only delay this preview.
+        self.worker.with_value(|worker| {
+            if worker.is_busy() {
+                worker.restart();
+            }
+        });
         let task = Task::Preview {
             file_name: file.name(),
             skip_rows: self.skip_rows.get_untracked(),
@@ -263,6 +271,12 @@ impl ImportFlow {
                 Err(failure) => self.notices.show(failure.to_string()),
             }
         });
+    }
+
+    /// Stops the running analysis.
+    pub fn cancel_analysis(self) {
+        self.worker.with_value(AnalysisWorker::restart);
+        self.stage.set(None);
     }
 
     /// Checks the import choices and moves to the confirmation step.
