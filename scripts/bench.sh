@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Runs the benchmark harness and prints every figure, ratio and target:
+# the analysis in headless Chromium (the real app, its worker alone, the
+# JavaScript reference pipeline and SheetJS), the same analysis natively,
+# the .wasm sizes, the bytes an import uploads, and the store's merge on
+# SQLite and PostgreSQL against a bare bulk insert. BENCHMARKS.md explains
+# each figure and records a run.
+#
+#   bash scripts/bench.sh               full run (about 30 minutes on 2 cores)
+#   bash scripts/bench.sh --quick       small files and 20,000 profiles, a smoke run
+#   bash scripts/bench.sh --merge-only  only the merge benchmark (with --quick: small)
+#
+# Installs what is missing first (as scripts/test.sh does), builds in
+# release mode into $CARGO_TARGET_DIR (default target-bench) and writes
+# the results of each run to tmp/bench/run-TIME/.
+
+source "$(dirname "${BASH_SOURCE[0]}")/install.sh"
+cd "$ROOT"
+
+usage() {
+    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+}
+
+QUICK=false
+MERGE_ONLY=false
+for arg in "$@"; do
+    case "$arg" in
+        --quick) QUICK=true ;;
+        --merge-only) MERGE_ONLY=true ;;
+        -h | --help)
+            usage
+            exit 0
+            ;;
+        *)
+            echo "unknown option $arg: use --quick, --merge-only or --help" >&2
+            exit 2
+            ;;
+    esac
+done
+
+if $QUICK; then
+    CSV_ROWS=20000
+    XLSX_ROWS=4000
+    MERGE_PROFILES=20000
+else
+    CSV_ROWS=500000
+    XLSX_ROWS=100000
+    MERGE_PROFILES=1000000
+fi
+
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target-bench}"
+# Chromium and npm leave folders behind in the temporary folder.
+export TMPDIR="$ROOT/tmp"
+mkdir -p "$TMPDIR"
+
+RUN_DIR="$ROOT/tmp/bench/run-$(date -u +%Y%m%dT%H%M%SZ)"
+DATA_DIR="$ROOT/tmp/bench/data-$CSV_ROWS-$XLSX_ROWS"
+DIST_DIR="$CARGO_TARGET_DIR/dist"
+BIN_DIR="$CARGO_TARGET_DIR/release"
+mkdir -p "$RUN_DIR"
+
+step() { echo; echo "==> $*"; }
+started=$SECONDS
+
+step "installing what is missing"
+if ! $MERGE_ONLY; then
+    install_frontend_tools
+    install_chromium
+    install_npm_packages "$ROOT/tests/bench"
+fi
+POSTGRES_ADMIN_URL="$(start_postgres)"
+
+step "release builds"
+cargo build --release -p backend --example bench_merge
+if ! $MERGE_ONLY; then
+    cargo build --release -p shared --example bench_analyze
+    cargo build --release -p backend --bin people
+    (cd frontend && TRUNK_OFFLINE=true TRUNK_SKIP_VERSION_CHECK=true trunk build --release --dist "$DIST_DIR")
+fi
+
+if ! $MERGE_ONLY; then
+    step "seeded files ($CSV_ROWS CSV rows, $XLSX_ROWS workbook rows)"
+    if [ -f "$DATA_DIR/files.json" ]; then
+        echo "reusing $DATA_DIR"
+    else
+        rm -rf "$DATA_DIR"
+        node tests/bench/generate.mjs "$DATA_DIR" --csv-rows "$CSV_ROWS" --xlsx-rows "$XLSX_ROWS"
+    fi
+
+    step "native analysis (shared, release build)"
+    "$BIN_DIR/examples/bench_analyze" "$DATA_DIR/contacts.csv" "$DATA_DIR/settings-csv.json" 2 \
+        >"$RUN_DIR/native-csv.json"
+    "$BIN_DIR/examples/bench_analyze" "$DATA_DIR/contacts.xlsx" "$DATA_DIR/settings-xlsx.json" 2 \
+        >"$RUN_DIR/native-xlsx.json"
+
+    step "analysis in headless Chromium"
+    node tests/bench/browser.mjs --data "$DATA_DIR" --dist "$DIST_DIR" --people "$BIN_DIR/people" \
+        --work "$RUN_DIR/browser" --out "$RUN_DIR/browser.json"
+fi
+
+step "merge on SQLite ($MERGE_PROFILES profiles)"
+mkdir -p "$RUN_DIR/merge"
+"$BIN_DIR/examples/bench_merge" "sqlite://$RUN_DIR/merge/store.db" "$MERGE_PROFILES" >"$RUN_DIR/merge-sqlite.json"
+# The database file is as large as the store it filled; keep only the figures.
+rm -f "$RUN_DIR/merge/store.db"*
+
+step "merge on PostgreSQL ($MERGE_PROFILES profiles)"
+BENCH_DATABASE="people_bench_$$"
+POSTGRES_BENCH_URL="${POSTGRES_ADMIN_URL%/*}/$BENCH_DATABASE"
+drop_bench_database() {
+    psql "$POSTGRES_ADMIN_URL" -qc "drop database if exists $BENCH_DATABASE" >/dev/null
+}
+trap drop_bench_database EXIT
+psql "$POSTGRES_ADMIN_URL" -qc "create database $BENCH_DATABASE" >/dev/null
+"$BIN_DIR/examples/bench_merge" "$POSTGRES_BENCH_URL" "$MERGE_PROFILES" >"$RUN_DIR/merge-postgres.json"
+drop_bench_database
+
+step "report"
+node tests/bench/report.mjs --results "$RUN_DIR" --dist "$DIST_DIR" \
+    --rustc "$(rustc --version)" --elapsed "$((SECONDS - started))" | tee "$RUN_DIR/report.txt"
