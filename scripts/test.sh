@@ -39,7 +39,7 @@ PEOPLE_TEST_POSTGRES_URL="$POSTGRES_ADMIN_URL" cargo test -p people-tests --test
 drop_test_databases "$POSTGRES_ADMIN_URL"
 
 step "shared tests in headless Chromium (wasm32)"
-(cd shared && CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown)
+(cd shared && CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --lib)
 
 step "release frontend build"
 build_frontend
