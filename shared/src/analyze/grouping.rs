@@ -12,12 +12,15 @@ use crate::MAX_ADDITIONAL_CONTACTS;
 const MAX_CONTACTS: usize = 1 + MAX_ADDITIONAL_CONTACTS;
 
 /// A profile while records are being added, possibly merged into another.
-struct Group {
+/// Its values borrow from the records.
+struct Group<'a> {
     /// The group this one was merged into, or itself while it is a root.
     parent: usize,
-    external_id: Option<String>,
-    emails: BTreeSet<String>,
-    phones: BTreeSet<String>,
+    external_id: Option<&'a str>,
+    /// Distinct emails and phones, at most [`MAX_CONTACTS`] each, so a list
+    /// is smaller and as fast as a set.
+    emails: Vec<&'a str>,
+    phones: Vec<&'a str>,
     /// Indexes into the records, ascending.
     members: Vec<usize>,
 }
@@ -34,16 +37,37 @@ pub(crate) fn group(
     errors: &mut [Vec<RecordError>],
     warnings: &mut Vec<Warning>,
 ) -> Vec<ProfileDraft> {
-    let mut groups: Vec<Group> = Vec::new();
-    let mut by_external_id: HashMap<String, usize> = HashMap::new();
-    let mut by_email: HashMap<String, usize> = HashMap::new();
-    let mut by_phone: HashMap<String, usize> = HashMap::new();
+    let (members, problems) = assign(records, errors);
+    for (index, record_problems) in problems {
+        if let (Some(record), Some(record_errors)) = (records.get_mut(index), errors.get_mut(index))
+        {
+            record.valid = false;
+            record_errors.extend(record_problems);
+        }
+    }
+    members
+        .iter()
+        .map(|group| build_profile(records, group, warnings))
+        .collect()
+}
 
-    for (index, record) in records.iter_mut().enumerate() {
-        let Some(record_errors) = errors.get_mut(index) else {
-            continue;
-        };
-        if !record_errors.is_empty() {
+/// The record indexes of each profile, and the grouping errors of the
+/// records that join none.
+type Assignment = (Vec<Vec<usize>>, Vec<(usize, Vec<RecordError>)>);
+
+/// Decides in row order which profile each record without errors joins.
+fn assign(records: &[Record], errors: &[Vec<RecordError>]) -> Assignment {
+    let mut groups: Vec<Group<'_>> = Vec::new();
+    let mut by_external_id: HashMap<&str, usize> = HashMap::new();
+    let mut by_email: HashMap<&str, usize> = HashMap::new();
+    let mut by_phone: HashMap<&str, usize> = HashMap::new();
+    let mut problems = Vec::new();
+
+    for (index, record) in records.iter().enumerate() {
+        if errors
+            .get(index)
+            .is_none_or(|record_errors| !record_errors.is_empty())
+        {
             continue;
         }
         let values = &record.values;
@@ -51,9 +75,19 @@ pub(crate) fn group(
         let lookups = values
             .external_id
             .iter()
-            .filter_map(|id| by_external_id.get(id))
-            .chain(values.emails.iter().filter_map(|email| by_email.get(email)))
-            .chain(values.phones.iter().filter_map(|phone| by_phone.get(phone)));
+            .filter_map(|id| by_external_id.get(id.as_str()))
+            .chain(
+                values
+                    .emails
+                    .iter()
+                    .filter_map(|email| by_email.get(email.as_str())),
+            )
+            .chain(
+                values
+                    .phones
+                    .iter()
+                    .filter_map(|phone| by_phone.get(phone.as_str())),
+            );
         for &group in lookups {
             let root = find(&mut groups, group);
             if !roots.contains(&root) {
@@ -62,10 +96,9 @@ pub(crate) fn group(
         }
         roots.sort_unstable();
 
-        let problems = check_join(&groups, &roots, values, record.row);
-        if !problems.is_empty() {
-            record.valid = false;
-            record_errors.extend(problems);
+        let record_problems = check_join(&groups, &roots, values, record.row);
+        if !record_problems.is_empty() {
+            problems.push((index, record_problems));
             continue;
         }
 
@@ -75,8 +108,8 @@ pub(crate) fn group(
                 groups.push(Group {
                     parent: groups.len(),
                     external_id: None,
-                    emails: BTreeSet::new(),
-                    phones: BTreeSet::new(),
+                    emails: Vec::new(),
+                    phones: Vec::new(),
                     members: Vec::new(),
                 });
                 groups.len() - 1
@@ -86,32 +119,39 @@ pub(crate) fn group(
             merge(&mut groups, target, other);
         }
         if let Some(group) = groups.get_mut(target) {
-            if let Some(id) = &values.external_id {
-                group.external_id = Some(id.clone());
-                by_external_id.insert(id.clone(), target);
+            if let Some(id) = values.external_id.as_deref() {
+                group.external_id = Some(id);
+                by_external_id.insert(id, target);
             }
             for email in &values.emails {
-                group.emails.insert(email.clone());
-                by_email.insert(email.clone(), target);
+                push_unique(&mut group.emails, email);
+                by_email.insert(email, target);
             }
             for phone in &values.phones {
-                group.phones.insert(phone.clone());
-                by_phone.insert(phone.clone(), target);
+                push_unique(&mut group.phones, phone);
+                by_phone.insert(phone, target);
             }
             group.members.push(index);
         }
     }
 
-    groups
-        .iter()
+    let members = groups
+        .into_iter()
         .enumerate()
         .filter(|(index, group)| group.parent == *index)
-        .map(|(_, group)| build_profile(records, &group.members, warnings))
-        .collect()
+        .map(|(_, group)| group.members)
+        .collect();
+    (members, problems)
+}
+
+fn push_unique<'a>(list: &mut Vec<&'a str>, value: &'a str) {
+    if !list.contains(&value) {
+        list.push(value);
+    }
 }
 
 /// Follows merges up to the group that holds the records now.
-fn find(groups: &mut [Group], mut index: usize) -> usize {
+fn find(groups: &mut [Group<'_>], mut index: usize) -> usize {
     let mut path = Vec::new();
     while let Some(group) = groups.get(index) {
         if group.parent == index {
@@ -129,7 +169,7 @@ fn find(groups: &mut [Group], mut index: usize) -> usize {
 }
 
 /// Moves group `other` into group `target`, which is the older one.
-fn merge(groups: &mut [Group], target: usize, other: usize) {
+fn merge(groups: &mut [Group<'_>], target: usize, other: usize) {
     let Some(source) = groups.get_mut(other) else {
         return;
     };
@@ -139,9 +179,13 @@ fn merge(groups: &mut [Group], target: usize, other: usize) {
     let phones = std::mem::take(&mut source.phones);
     let members = std::mem::take(&mut source.members);
     if let Some(group) = groups.get_mut(target) {
-        group.external_id = group.external_id.take().or(external_id);
-        group.emails.extend(emails);
-        group.phones.extend(phones);
+        group.external_id = group.external_id.or(external_id);
+        for email in emails {
+            push_unique(&mut group.emails, email);
+        }
+        for phone in phones {
+            push_unique(&mut group.phones, phone);
+        }
         group.members.extend(members);
         group.members.sort_unstable();
     }
@@ -149,15 +193,26 @@ fn merge(groups: &mut [Group], target: usize, other: usize) {
 
 /// Checks whether a record may join the groups it shares identifiers with.
 fn check_join(
-    groups: &[Group],
+    groups: &[Group<'_>],
     roots: &[usize],
     values: &ProfileValues,
     row: u32,
 ) -> Vec<RecordError> {
+    // A record's own emails and phones are distinct already.
+    if roots.is_empty() {
+        let mut problems = Vec::new();
+        if values.emails.len() > MAX_CONTACTS {
+            problems.push(too_many(row, "email", "emails"));
+        }
+        if values.phones.len() > MAX_CONTACTS {
+            problems.push(too_many(row, "phone", "phones"));
+        }
+        return problems;
+    }
     let joined = roots.iter().filter_map(|&root| groups.get(root));
     let mut external_ids: BTreeSet<&str> = joined
         .clone()
-        .filter_map(|group| group.external_id.as_deref())
+        .filter_map(|group| group.external_id)
         .collect();
     if let Some(id) = &values.external_id {
         external_ids.insert(id);
@@ -176,14 +231,14 @@ fn check_join(
     let mut problems = Vec::new();
     let emails: BTreeSet<&str> = joined
         .clone()
-        .flat_map(|group| group.emails.iter().map(String::as_str))
+        .flat_map(|group| group.emails.iter().copied())
         .chain(values.emails.iter().map(String::as_str))
         .collect();
     if emails.len() > MAX_CONTACTS {
         problems.push(too_many(row, "email", "emails"));
     }
     let phones: BTreeSet<&str> = joined
-        .flat_map(|group| group.phones.iter().map(String::as_str))
+        .flat_map(|group| group.phones.iter().copied())
         .chain(values.phones.iter().map(String::as_str))
         .collect();
     if phones.len() > MAX_CONTACTS {
@@ -214,6 +269,15 @@ fn build_profile(
     members: &[usize],
     warnings: &mut Vec<Warning>,
 ) -> ProfileDraft {
+    // A record's own values are already normalized and without repeats.
+    if let [index] = members {
+        if let Some(record) = records.get(*index) {
+            return ProfileDraft {
+                rows: vec![record.row],
+                values: record.values.clone(),
+            };
+        }
+    }
     let mut profile = ProfileDraft::default();
     let mut first_rows: HashMap<String, u32> = HashMap::new();
     for record in members.iter().filter_map(|&index| records.get(index)) {

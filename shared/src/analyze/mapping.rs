@@ -38,6 +38,8 @@ pub(crate) enum Rule {
 pub(crate) struct Column {
     pub index: usize,
     pub key: FieldKey,
+    /// The field's name in messages, such as `first name`.
+    pub label: String,
     pub rule: Rule,
 }
 
@@ -80,12 +82,20 @@ pub(crate) fn resolve(
         columns.push(Column {
             index,
             key: mapping.field.clone(),
+            label: label(&mapping.field),
             rule: rule_for(mapping, settings)?,
         });
     }
     columns.sort_by_key(|column| column.index);
     check_single_valued(table, &columns)?;
     Ok((columns, warnings))
+}
+
+pub(crate) fn label(key: &FieldKey) -> String {
+    match key {
+        FieldKey::Standard(field) => field.label().to_lowercase(),
+        FieldKey::Custom(name) => format!("{name} attribute"),
+    }
 }
 
 fn header_name(table: &Table, index: usize) -> &str {
@@ -156,7 +166,7 @@ fn matching(table: &Table, matches: impl Fn(&str) -> bool) -> Vec<usize> {
         .collect()
 }
 
-fn rule_for(mapping: &ColumnMapping, settings: &Settings) -> Result<Rule, Rejection> {
+pub(crate) fn rule_for(mapping: &ColumnMapping, settings: &Settings) -> Result<Rule, Rejection> {
     let option = mapping
         .option
         .as_deref()

@@ -2,6 +2,7 @@
 
 mod grouping;
 mod mapping;
+pub mod preview;
 mod record;
 #[cfg(test)]
 mod tests;

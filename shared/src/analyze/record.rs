@@ -46,8 +46,7 @@ pub(crate) fn check_row(row: &SourceRow, columns: &[Column], width: usize) -> Ch
     let mut has_identifier = false;
     for column in columns {
         let cell = row.cells.get(column.index).unwrap_or(&Cell::Empty);
-        let label = label(&column.key);
-        let applied = apply(cell, column, &label, &mut values);
+        let applied = apply(cell, column, &column.label, &mut values);
         if column_is_identifier(column) && applied.is_err() {
             has_identifier = true;
         }
@@ -76,13 +75,6 @@ pub(crate) fn check_row(row: &SourceRow, columns: &[Column], width: usize) -> Ch
 
 fn column_is_identifier(column: &Column) -> bool {
     matches!(&column.key, FieldKey::Standard(field) if field.is_identifier())
-}
-
-fn label(key: &FieldKey) -> String {
-    match key {
-        FieldKey::Standard(field) => field.label().to_lowercase(),
-        FieldKey::Custom(name) => format!("{name} attribute"),
-    }
 }
 
 /// Applies the column's rule to a cell and stores the value it gives.
