@@ -125,6 +125,61 @@ fn parse_entry(bytes: &[u8], large_sectors: bool) -> Entry {
     }
 }
 
+/// Most cells of a BIFF8 sheet: 65,536 rows of 256 columns.
+const MAX_XLS_CELLS: u64 = 65_536 * 256;
+
+/// Checks the DIMENSIONS records of a workbook stream, for which calamine
+/// reserves room for every cell of the range before it reads a cell, and
+/// subtracts the bounds unchecked.
+fn biff_hazard(stream: &[u8]) -> Option<&'static str> {
+    let mut position = 0;
+    while let Some(header) = stream.get(position..position + 4) {
+        let kind = read_u16(header, 0);
+        let length = usize::from(read_u16(header, 2));
+        let data = stream.get(position + 4..position + 4 + length)?;
+        if kind == 0x0200 {
+            let cells = dimension_cells(data);
+            if cells.is_none_or(|cells| cells > MAX_XLS_CELLS) {
+                return Some("a sheet claims a range larger than an XLS sheet can be");
+            }
+        }
+        position += 4 + length;
+    }
+    None
+}
+
+/// Returns the number of cells of a DIMENSIONS record as `parse_dimensions`
+/// of calamine 0.38 reads it, or `None` when its bounds are reversed. A
+/// record of another length is an error calamine reports itself.
+fn dimension_cells(data: &[u8]) -> Option<u64> {
+    let (first_row, last_row, mut first_column, last_column) = match data.len() {
+        10 => (
+            u32::from(read_u16(data, 0)),
+            u32::from(read_u16(data, 2)),
+            u32::from(read_u16(data, 4)),
+            u32::from(read_u16(data, 6)),
+        ),
+        14 | 16 => (
+            read_u32(data, 0),
+            read_u32(data, 4),
+            u32::from(read_u16(data, 8)),
+            u32::from(read_u16(data, 10)),
+        ),
+        _ => return Some(0),
+    };
+    if first_column > 0xFF || last_column < first_column {
+        first_column = 0;
+    }
+    let (end_row, end_column) = if last_row >= 1 && last_column >= 1 {
+        (last_row - 1, last_column - 1)
+    } else {
+        (first_row, first_column)
+    };
+    let rows = u64::from(end_row.checked_sub(first_row)?) + 1;
+    let columns = u64::from(end_column.checked_sub(first_column)?) + 1;
+    Some(rows * columns)
+}
+
 /// Returns what would make calamine panic or exhaust memory, if anything.
 fn find_hazard(bytes: &[u8]) -> Option<&'static str> {
     if bytes.len() < 512 || read_u16(bytes, 32) != 6 {
@@ -193,14 +248,16 @@ fn find_hazard(bytes: &[u8]) -> Option<&'static str> {
 
     let mini_fat_sectors = read_u32(bytes, 64) as usize;
     let mut mini_fats = Vec::new();
+    let mut mini_stream_ids = Vec::new();
     if mini_fat_sectors > 0 {
         if mini_fat_sectors > sector_count {
             return Some("the mini sector table is longer than the file");
         }
         let root_length = usize::try_from(root.length).unwrap_or(usize::MAX);
-        if walk(root.start, &fats, size, max_id, root_length).is_none() {
+        let Some(ids) = walk(root.start, &fats, size, max_id, root_length) else {
             return Some("the mini stream chain is broken");
-        }
+        };
+        mini_stream_ids = ids;
         let Some(mini_fat_ids) = walk(
             read_u32(bytes, 60),
             &fats,
@@ -237,8 +294,31 @@ fn find_hazard(bytes: &[u8]) -> Option<&'static str> {
         } else {
             walk(entry.start, &fats, size, max_id, length)
         };
-        if readable.is_none() {
+        let Some(ids) = readable else {
             return Some("the workbook stream chain is broken");
+        };
+        let stream: Vec<u8> = if length < MINI_STREAM_CUTOFF {
+            let mini_stream: Vec<u8> = mini_stream_ids
+                .iter()
+                .flat_map(|id| sectors.sector_bytes(*id))
+                .collect();
+            ids.iter()
+                .flat_map(|id| {
+                    let start = *id as usize * MINI_SECTOR_SIZE;
+                    (start..start + MINI_SECTOR_SIZE)
+                        .map(|offset| mini_stream.get(offset).copied().unwrap_or(0))
+                        .collect::<Vec<u8>>()
+                })
+                .take(length)
+                .collect()
+        } else {
+            ids.iter()
+                .flat_map(|id| sectors.sector_bytes(*id))
+                .take(length)
+                .collect()
+        };
+        if let Some(hazard) = biff_hazard(&stream) {
+            return Some(hazard);
         }
     }
     None
@@ -271,6 +351,40 @@ mod tests {
                 "start {start}"
             );
         }
+    }
+
+    #[test]
+    fn dimension_cells_cases() {
+        let record = |first_row: u32, last_row: u32, first_column: u16, last_column: u16| {
+            let mut data = Vec::new();
+            data.extend(first_row.to_le_bytes());
+            data.extend(last_row.to_le_bytes());
+            data.extend(first_column.to_le_bytes());
+            data.extend(last_column.to_le_bytes());
+            data.extend([0, 0]);
+            data
+        };
+        let cases = [
+            (record(0, 6, 0, 5), Some(30)),
+            (record(0, 65_536, 0, 256), Some(MAX_XLS_CELLS)),
+            (record(0, 0, 0, 0), Some(1)),
+            (record(9, 3, 0, 5), None),
+            (vec![1, 2, 3], Some(0)),
+        ];
+        for (data, expected) in cases {
+            assert_eq!(dimension_cells(&data), expected, "{data:?}");
+        }
+    }
+
+    #[test]
+    fn biff_hazard_finds_huge_range() {
+        let mut stream = vec![0x09, 0x08, 2, 0, 0, 6];
+        stream.extend([0x00, 0x02, 14, 0]);
+        stream.extend(100_000u32.to_le_bytes());
+        stream.extend(200_000u32.to_le_bytes());
+        stream.extend([0, 0, 0xFF, 0xFF, 0, 0]);
+        assert!(biff_hazard(&stream).is_some());
+        assert_eq!(biff_hazard(&stream[..6]), None);
     }
 
     #[test]

@@ -367,10 +367,12 @@ fn read_file_reads_ods_sheet() {
 fn read_file_rejects_damaged_compound_files() {
     // Fuzz inputs: the first byte chose the file name and the rest is an
     // XLS whose sectors end past the end of the file (a calamine panic),
-    // or whose directory chain loops (calamine ran out of memory).
-    let inputs: [&[u8]; 2] = [
+    // whose directory chain loops, or whose sheet claims a range of
+    // trillions of cells (calamine ran out of memory on both).
+    let inputs: [&[u8]; 3] = [
         include_bytes!("testdata/truncated-sector.xls.fuzz"),
         include_bytes!("testdata/cyclic-directory.xls.fuzz"),
+        include_bytes!("testdata/huge-dimensions.xls.fuzz"),
     ];
     for input in inputs {
         let bytes = input.get(1..).unwrap_or_default();
