@@ -6,10 +6,15 @@
 
 use std::fmt;
 
-use shared::wire::{ImportEntry, ImportRequest, ImportStatus, BATCH_PROFILES};
+use futures::StreamExt;
+use js_sys::JsString;
+use shared::wire::{ImportEntry, ImportStatus, NewImport};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::api::{self, ApiFailure};
+
+/// Batch uploads that run at the same time.
+const BATCHES_IN_FLIGHT: usize = 3;
 
 /// Time between two requests for the merge progress, in milliseconds.
 const POLL_INTERVAL_MS: i32 = 500;
@@ -92,15 +97,23 @@ impl fmt::Display for SendFailure {
     }
 }
 
-/// Sends the import with the file's `checksum`, calling `progress` at each
-/// step, and returns the import once the server has finished merging it.
+/// An import ready to send.
+#[derive(Clone, Debug)]
+pub struct OutgoingImport {
+    /// Everything but the profiles.
+    pub new: NewImport,
+    /// JSON arrays of profile drafts, one per batch, in order.
+    pub profile_batches: Vec<JsString>,
+}
+
+/// Sends the import, calling `progress` at each step, and returns it once
+/// the server has finished merging it.
 pub async fn send_import(
-    request: &ImportRequest,
-    checksum: String,
+    outgoing: &OutgoingImport,
     progress: impl Fn(SendProgress),
 ) -> Result<ImportEntry, SendFailure> {
     progress(SendProgress::Creating);
-    let created = api::create_import(&request.new_import(checksum))
+    let created = api::create_import(&outgoing.new)
         .await
         .map_err(SendFailure::Upload)?;
     let import_id = created.entry.import_id;
@@ -111,24 +124,29 @@ pub async fn send_import(
         );
     }
 
-    let batches: Vec<_> = request.profiles.chunks(BATCH_PROFILES).collect();
+    let batches = &outgoing.profile_batches;
     let batch_count = u32::try_from(batches.len()).unwrap_or(u32::MAX);
-    for (number, batch) in (0..batch_count).zip(&batches) {
-        progress(SendProgress::Uploading {
-            sent: number,
-            batches: batch_count,
-        });
-        if created.received_batches.contains(&number) {
-            continue;
-        }
-        api::put_batch(import_id, number, batch)
-            .await
-            .map_err(SendFailure::Upload)?;
-    }
+    let sent = std::cell::Cell::new(created.received_batches.len() as u32);
     progress(SendProgress::Uploading {
-        sent: batch_count,
+        sent: sent.get(),
         batches: batch_count,
     });
+    let missing = (0..batch_count)
+        .zip(batches)
+        .filter(|(number, _)| !created.received_batches.contains(number));
+    // Several batches are in flight at once; a batch sent twice after a
+    // retry is stored once by the server.
+    let mut uploads = futures::stream::iter(missing)
+        .map(|(number, batch)| api::put_batch(import_id, number, batch))
+        .buffer_unordered(BATCHES_IN_FLIGHT);
+    while let Some(result) = uploads.next().await {
+        result.map_err(SendFailure::Upload)?;
+        sent.set(sent.get() + 1);
+        progress(SendProgress::Uploading {
+            sent: sent.get(),
+            batches: batch_count,
+        });
+    }
 
     let entry = api::commit_import(import_id, batch_count)
         .await
