@@ -9,9 +9,6 @@ use crate::flow::{Analyzed, ImportFlow};
 /// Number of record errors listed below the counts.
 const ERRORS_SHOWN: usize = 20;
 
-/// Number of warnings listed below the errors.
-const WARNINGS_SHOWN: usize = 10;
-
 /// Renders the analysis of the whole file against the mapping.
 #[component]
 pub fn AnalysisStep() -> impl IntoView {
@@ -76,7 +73,7 @@ fn AnalysisReport(
     view! {
         <SummaryCounts summary=result.summary />
         <ErrorList errors=result.errors />
-        <WarningList warnings=result.warnings />
+        <WarningList warnings=result.first_warnings total=result.warning_count />
     }
 }
 
@@ -162,20 +159,27 @@ fn ErrorList(
 /// Renders the first warnings, which note values that are still imported.
 #[component]
 fn WarningList(
-    /// Every warning of the analysis.
+    /// The first warnings of the analysis.
     warnings: Vec<Warning>,
+    /// Number of warnings of the whole analysis.
+    total: usize,
 ) -> impl IntoView {
-    if warnings.is_empty() {
+    if total == 0 {
         return None;
     }
-    let total = warnings.len();
+    let shown = warnings.len();
     Some(view! {
         <details class="warnings">
-            <summary>{format!("Warnings ({total})")}</summary>
+            <summary>
+                {if shown < total {
+                    format!("Warnings (first {shown} of {total})")
+                } else {
+                    format!("Warnings ({total})")
+                }}
+            </summary>
             <ul>
                 {warnings
                     .into_iter()
-                    .take(WARNINGS_SHOWN)
                     .map(|warning| {
                         let place = match warning.row {
                             Some(row) => format!("Row {row}: "),

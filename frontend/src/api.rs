@@ -5,13 +5,14 @@ use std::cell::RefCell;
 use std::fmt;
 
 use gloo_net::http::{Request, RequestBuilder, Response};
+use js_sys::JsString;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use shared::wire::{
     ApiError, BatchReceipt, CommitRequest, ImportCreated, ImportEntry, MatchCounts, NewImport,
-    Page, Person, ProfileIdentifiers,
+    Page, Person,
 };
-use shared::ProfileDraft;
+use wasm_bindgen::JsValue;
 
 /// Header that carries the session's CSRF token on state-changing requests
 /// of a signed-in user.
@@ -148,15 +149,56 @@ pub async fn create_import(new: &NewImport) -> Result<ImportCreated, ApiFailure>
     send_json(Request::post("/api/imports"), new).await
 }
 
-/// Uploads batch `batch_number` (0-based) of an import's profiles:
-/// `PUT /api/imports/{id}/batches/{n}`.
+/// Uploads batch `batch_number` (0-based) of an import's profiles, a JSON
+/// array of profile drafts: `PUT /api/imports/{id}/batches/{n}`.
 pub async fn put_batch(
     import_id: i64,
     batch_number: u32,
-    profiles: &[ProfileDraft],
+    profiles_json: &JsString,
 ) -> Result<BatchReceipt, ApiFailure> {
     let url = format!("/api/imports/{import_id}/batches/{batch_number}");
-    send_json(Request::put(&url), &profiles).await
+    let body = gzip(profiles_json).await.map_err(|error| {
+        ApiFailure::Network(format!("cannot compress batch {batch_number}: {error:?}"))
+    })?;
+    let response = with_csrf_token(Request::put(&url))
+        .header("Content-Type", "application/json")
+        .header("Content-Encoding", "gzip")
+        .body(JsValue::from(body))
+        .map_err(|error| ApiFailure::Network(error.to_string()))?
+        .send()
+        .await
+        .map_err(|error| ApiFailure::Network(error.to_string()))?;
+    read_response(response).await
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// The Compression Streams API's `CompressionStream`, bound here
+    /// because web-sys offers it only behind its unstable-API flag.
+    #[wasm_bindgen(extends = js_sys::Object)]
+    type CompressionStream;
+
+    #[wasm_bindgen(constructor, catch)]
+    fn new(format: &str) -> Result<CompressionStream, JsValue>;
+
+    #[wasm_bindgen(method, getter)]
+    fn readable(this: &CompressionStream) -> web_sys::ReadableStream;
+
+    #[wasm_bindgen(method, getter)]
+    fn writable(this: &CompressionStream) -> web_sys::WritableStream;
+}
+
+/// Compresses text with the browser's own gzip (`CompressionStream`), so
+/// the work runs outside the WebAssembly module and adds nothing to it.
+async fn gzip(text: &JsString) -> Result<js_sys::Uint8Array, JsValue> {
+    let parts = js_sys::Array::of1(text);
+    let blob = web_sys::Blob::new_with_str_sequence(&parts)?;
+    let compression = CompressionStream::new("gzip")?;
+    let pair = web_sys::ReadableWritablePair::new(&compression.readable(), &compression.writable());
+    let compressed = blob.stream().pipe_through(&pair);
+    let response = web_sys::Response::new_with_opt_readable_stream(Some(&compressed))?;
+    let buffer = wasm_bindgen_futures::JsFuture::from(response.array_buffer()?).await?;
+    Ok(js_sys::Uint8Array::new(&buffer))
 }
 
 /// Applies the uploaded batches: `POST /api/imports/{id}/commit`. The
@@ -167,9 +209,10 @@ pub async fn commit_import(import_id: i64, batch_count: u32) -> Result<ImportEnt
 }
 
 /// Counts how many file profiles match stored profiles:
-/// `POST /api/matches`. Only the identifiers leave the browser.
-pub async fn count_matches(profiles: &[ProfileIdentifiers]) -> Result<MatchCounts, ApiFailure> {
-    send_json(Request::post("/api/matches"), &profiles).await
+/// `POST /api/matches` with a JSON array of profile identifiers. Only the
+/// identifiers leave the browser.
+pub async fn count_matches(identifiers_json: &JsString) -> Result<MatchCounts, ApiFailure> {
+    send_json_text(Request::post("/api/matches"), identifiers_json).await
 }
 
 /// Fetches one import with its merge progress: `GET /api/imports/{id}`.
@@ -189,7 +232,7 @@ pub async fn list_persons(page: u32, per_page: u32) -> Result<Page<Person>, ApiF
     get_json(&format!("/api/persons?page={page}&per_page={per_page}")).await
 }
 
-async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiFailure> {
+pub(crate) async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiFailure> {
     let response = Request::get(url)
         .send()
         .await
@@ -197,12 +240,27 @@ async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiFailure> {
     read_response(response).await
 }
 
-async fn send_json<B: Serialize, T: DeserializeOwned>(
+pub(crate) async fn send_json<B: Serialize, T: DeserializeOwned>(
     request: RequestBuilder,
     body: &B,
 ) -> Result<T, ApiFailure> {
     let response = with_csrf_token(request)
         .json(body)
+        .map_err(|error| ApiFailure::Network(error.to_string()))?
+        .send()
+        .await
+        .map_err(|error| ApiFailure::Network(error.to_string()))?;
+    read_response(response).await
+}
+
+/// Sends a body that is JSON text already.
+async fn send_json_text<T: DeserializeOwned>(
+    request: RequestBuilder,
+    json: &JsString,
+) -> Result<T, ApiFailure> {
+    let response = with_csrf_token(request)
+        .header("Content-Type", "application/json")
+        .body(JsValue::from(json))
         .map_err(|error| ApiFailure::Network(error.to_string()))?
         .send()
         .await

@@ -11,14 +11,15 @@ use std::future::Future;
 use std::rc::{Rc, Weak};
 
 use futures::channel::oneshot;
-use js_sys::{Array, ArrayBuffer, Object, Reflect};
+use js_sys::{Array, ArrayBuffer, JsString, Object, Reflect};
 use shared::Rejection;
 use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{ErrorEvent, Event, MessageEvent, Worker};
 
 use crate::protocol::{
-    Stage, Task, TaskOutput, WorkerEvent, WorkerRequest, BYTES_PROPERTY, REQUEST_PROPERTY,
+    Stage, Task, TaskOutput, WorkerEvent, WorkerRequest, BYTES_PROPERTY, EVENT_PROPERTY,
+    PROFILE_BATCHES_PROPERTY, PROFILE_IDENTIFIERS_PROPERTY, REQUEST_PROPERTY,
 };
 
 /// Script that loads the worker module; trunk writes it next to
@@ -56,6 +57,24 @@ impl fmt::Display for WorkerFailure {
     }
 }
 
+/// The output of a finished task.
+#[derive(Clone, Debug)]
+pub struct TaskReply {
+    pub output: TaskOutput,
+    /// The profiles of an analysis as JSON texts, `None` for a preview.
+    pub profiles: Option<ProfileTexts>,
+}
+
+/// The analysed profiles as JSON texts in JS strings, which the app sends
+/// on as request bodies without reading them into wasm memory.
+#[derive(Clone, Debug)]
+pub struct ProfileTexts {
+    /// JSON arrays of profile drafts, one per upload batch, in order.
+    pub batches: Vec<JsString>,
+    /// JSON array of the identifiers of every profile.
+    pub identifiers: JsString,
+}
+
 /// Handle to the analysis worker. Cloning it shares the same worker.
 #[derive(Clone, Default)]
 pub struct AnalysisWorker {
@@ -81,7 +100,7 @@ struct Running {
 }
 
 struct Pending {
-    reply: oneshot::Sender<Result<TaskOutput, WorkerFailure>>,
+    reply: oneshot::Sender<Result<TaskReply, WorkerFailure>>,
     on_progress: Rc<dyn Fn(Stage)>,
 }
 
@@ -93,7 +112,7 @@ impl AnalysisWorker {
         task: Task,
         bytes: ArrayBuffer,
         on_progress: impl Fn(Stage) + 'static,
-    ) -> impl Future<Output = Result<TaskOutput, WorkerFailure>> + 'static {
+    ) -> impl Future<Output = Result<TaskReply, WorkerFailure>> + 'static {
         let sent = self.send(task, bytes, Rc::new(on_progress));
         async move {
             match sent?.await {
@@ -119,7 +138,7 @@ impl AnalysisWorker {
         task: Task,
         bytes: ArrayBuffer,
         on_progress: Rc<dyn Fn(Stage)>,
-    ) -> Result<oneshot::Receiver<Result<TaskOutput, WorkerFailure>>, WorkerFailure> {
+    ) -> Result<oneshot::Receiver<Result<TaskReply, WorkerFailure>>, WorkerFailure> {
         self.ensure_running()?;
         let mut inner = self.inner.borrow_mut();
         let id = inner.next_id;
@@ -186,8 +205,12 @@ fn handle_event(weak: &Weak<RefCell<Inner>>, event: &MessageEvent) {
     let Some(inner) = weak.upgrade() else {
         return;
     };
-    let Some(text) = event.data().as_string() else {
-        log::error!("analysis worker sent a message that is not text");
+    let data = event.data();
+    let Some(text) = Reflect::get(&data, &EVENT_PROPERTY.into())
+        .ok()
+        .and_then(|value| value.as_string())
+    else {
+        log::error!("analysis worker sent a message without `{EVENT_PROPERTY}` text");
         return;
     };
     let event: WorkerEvent = match serde_json::from_str(&text) {
@@ -213,14 +236,40 @@ fn handle_event(weak: &Weak<RefCell<Inner>>, event: &MessageEvent) {
         WorkerEvent::Done { id, result } => {
             let pending = inner.borrow_mut().pending.remove(&id);
             if let Some(pending) = pending {
+                let reply = result
+                    .map(|output| TaskReply {
+                        output,
+                        profiles: profile_texts(&data),
+                    })
+                    .map_err(WorkerFailure::Rejected);
                 // The receiver is gone when the caller stopped waiting.
-                let _ = pending.reply.send(result.map_err(WorkerFailure::Rejected));
+                let _ = pending.reply.send(reply);
             }
         }
         WorkerEvent::Invalid { message } => {
             log::error!("analysis worker could not read a request: {message}");
         }
     }
+}
+
+/// Reads the profile texts of an analysis message, if it has them.
+fn profile_texts(data: &JsValue) -> Option<ProfileTexts> {
+    let batches = Reflect::get(data, &PROFILE_BATCHES_PROPERTY.into())
+        .ok()?
+        .dyn_into::<Array>()
+        .ok()?;
+    let identifiers = Reflect::get(data, &PROFILE_IDENTIFIERS_PROPERTY.into())
+        .ok()?
+        .dyn_into::<JsString>()
+        .ok()?;
+    let batches = batches
+        .iter()
+        .map(|batch| batch.dyn_into::<JsString>().ok())
+        .collect::<Option<Vec<_>>>()?;
+    Some(ProfileTexts {
+        batches,
+        identifiers,
+    })
 }
 
 fn flush_queue(inner: &Rc<RefCell<Inner>>) {

@@ -6,17 +6,17 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::wire::{ImportChoices, ImportEntry, ImportRequest, OnMatch, TagChoice};
+use shared::wire::{ImportChoices, ImportEntry, NewImport, OnMatch, TagChoice};
 use shared::{PersonType, ReadChoices, Settings, MAX_UPLOAD_BYTES};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::File;
 
-use crate::bridge::{js_error_text, AnalysisWorker, WorkerFailure};
+use crate::bridge::{js_error_text, AnalysisWorker, ProfileTexts, TaskReply, WorkerFailure};
 use crate::display::format_bytes;
 use crate::mapping::state::{MappingProblem, MappingState};
 use crate::notice::{Notice, Notices};
 use crate::protocol::{AnalysisResult, Preview, Stage, Task, TaskOutput};
-use crate::sending::{send_import, SendProgress};
+use crate::sending::{send_import, OutgoingImport, SendProgress};
 use crate::session::Session;
 
 /// The analysis of the current file and the settings it ran with.
@@ -69,6 +69,8 @@ pub struct ImportFlow {
     /// Stage of the running analysis, `None` when none runs.
     pub stage: RwSignal<Option<Stage>>,
     pub analyzed: RwSignal<Option<Analyzed>>,
+    /// The profiles of the analysis, set together with `analyzed`.
+    pub profiles: StoredValue<Option<ProfileTexts>, LocalStorage>,
     pub on_match: RwSignal<OnMatch>,
     pub tag_mode: RwSignal<TagMode>,
     /// Text of the "Tag name" input: one tag, or several separated by
@@ -103,6 +105,7 @@ impl ImportFlow {
             mapping: RwSignal::new(MappingState::default()),
             stage: RwSignal::new(None),
             analyzed: RwSignal::new(None),
+            profiles: StoredValue::new_local(None),
             on_match: RwSignal::new(OnMatch::Discard),
             tag_mode: RwSignal::new(TagMode::None),
             tag_name: RwSignal::new(String::new()),
@@ -177,14 +180,20 @@ impl ImportFlow {
             }
             self.reading.set(false);
             match result {
-                Ok(TaskOutput::Preview(preview)) => {
+                Ok(TaskReply {
+                    output: TaskOutput::Preview(preview),
+                    ..
+                }) => {
                     self.notices.clear();
                     self.mapping.update(|mapping| {
                         *mapping = MappingState::carry_over(&preview.headers, mapping);
                     });
                     self.preview.set(Some(preview));
                 }
-                Ok(TaskOutput::Analysis(_)) => {
+                Ok(TaskReply {
+                    output: TaskOutput::Analysis(_),
+                    ..
+                }) => {
                     log::error!("worker returned an analysis for a preview request")
                 }
                 Err(WorkerFailure::Cancelled) => {}
@@ -256,17 +265,19 @@ impl ImportFlow {
             };
             self.stage.set(None);
             match result {
-                Ok(TaskOutput::Analysis(result)) => {
+                Ok(TaskReply {
+                    output: TaskOutput::Analysis(result),
+                    profiles: Some(profiles),
+                }) => {
                     log::info!(
                         "analysis: {} valid, {} error records",
                         result.summary.valid_records,
                         result.summary.error_records
                     );
+                    self.profiles.set_value(Some(profiles));
                     self.analyzed.set(Some(Analyzed { settings, result }));
                 }
-                Ok(TaskOutput::Preview(_)) => {
-                    log::error!("worker returned a preview for an analysis request")
-                }
+                Ok(_) => log::error!("worker returned no analysis for an analysis request"),
                 Err(WorkerFailure::Cancelled) => {}
                 Err(failure) => self.notices.show(failure.to_string()),
             }
@@ -308,7 +319,7 @@ impl ImportFlow {
 
     /// Sends the analysed profiles to the server and waits for the merge.
     pub fn submit(self) {
-        let (request, checksum) = match self.import_request() {
+        let outgoing = match self.outgoing_import() {
             Ok(request) => request,
             Err(message) => {
                 self.notices.show(message);
@@ -319,7 +330,7 @@ impl ImportFlow {
         self.step.set(ImportStep::Sending);
         let sending = self.sending;
         spawn_local(async move {
-            let result = send_import(&request, checksum, move |step| sending.set(Some(step))).await;
+            let result = send_import(&outgoing, move |step| sending.set(Some(step))).await;
             self.sending.set(None);
             match result {
                 Ok(entry) => {
@@ -346,10 +357,9 @@ impl ImportFlow {
         });
     }
 
-    /// Builds the import request (the analysed profiles, the summary and
-    /// the record errors, never cells of the file) and returns it with the
-    /// file's checksum.
-    fn import_request(self) -> Result<(ImportRequest, String), String> {
+    /// Builds the import to send: the settings, choices, summary and record
+    /// errors, and the analysed profiles, never cells of the file.
+    fn outgoing_import(self) -> Result<OutgoingImport, String> {
         let tags = self.tag_choice()?;
         let analyzed = self
             .analyzed
@@ -364,9 +374,10 @@ impl ImportFlow {
             .ok_or_else(|| "Upload a file first.".to_owned())?;
         let mut settings = analyzed.settings;
         settings.person_type = self.person_type.get();
-        let request = ImportRequest {
+        let new = NewImport {
             file_name,
             file_size: self.file_size.get(),
+            checksum: analyzed.result.checksum,
             settings,
             // Choices that the app does not offer keep their defaults.
             choices: ImportChoices {
@@ -376,9 +387,15 @@ impl ImportFlow {
             },
             summary: analyzed.result.summary,
             errors: analyzed.result.errors,
-            profiles: analyzed.result.profiles,
         };
-        Ok((request, analyzed.result.checksum))
+        let profiles = self
+            .profiles
+            .get_value()
+            .ok_or_else(|| "Analyze the file before importing it.".to_owned())?;
+        Ok(OutgoingImport {
+            new,
+            profile_batches: profiles.batches,
+        })
     }
 
     /// Clears everything for a new import.
@@ -403,6 +420,7 @@ impl ImportFlow {
     fn clear_analysis(self) {
         self.stage.set(None);
         self.analyzed.set(None);
+        self.profiles.set_value(None);
         self.step.set(ImportStep::Choose);
     }
 

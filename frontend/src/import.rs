@@ -2,7 +2,7 @@
 //! and which tags to add, the confirmation, and the outcome.
 
 use leptos::prelude::*;
-use shared::wire::{ImportEntry, MatchCounts, OnMatch, ProfileIdentifiers, TagChoice};
+use shared::wire::{ImportEntry, MatchCounts, OnMatch, TagChoice};
 
 use crate::api;
 
@@ -106,14 +106,20 @@ fn ImportChoicesForm() -> impl IntoView {
 fn MatchSummary() -> impl IntoView {
     let flow = expect_context::<ImportFlow>();
     let counts = LocalResource::new(move || {
-        let identifiers: Vec<ProfileIdentifiers> = flow.analyzed.with(|analyzed| {
-            analyzed
-                .iter()
-                .flat_map(|analyzed| &analyzed.result.profiles)
-                .map(|profile| ProfileIdentifiers::of(&profile.values))
-                .collect()
+        // `analyzed` is read so that a new analysis counts again; the
+        // profiles are stored with it.
+        flow.analyzed.track();
+        let identifiers = flow.profiles.with_value(|profiles| {
+            profiles
+                .as_ref()
+                .map(|profiles| profiles.identifiers.clone())
         });
-        async move { api::count_matches(&identifiers).await }
+        async move {
+            match identifiers {
+                Some(identifiers) => api::count_matches(&identifiers).await,
+                None => Ok(MatchCounts::default()),
+            }
+        }
     });
     move || match counts.get() {
         None => {

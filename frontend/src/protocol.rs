@@ -4,10 +4,13 @@
 //! Every message is JSON text. A request travels as a JS object with two
 //! properties: `request` (the JSON of a [`WorkerRequest`]) and `bytes` (the
 //! file content as an `ArrayBuffer`, transferred rather than copied). The
-//! worker responds with JSON text of [`WorkerEvent`]s.
+//! worker responds with JS objects whose `event` property is the JSON of a
+//! [`WorkerEvent`]; the message that ends an analysis also carries the
+//! profiles as [`ProfileJson`] texts.
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use shared::wire::{ProfileIdentifiers, BATCH_PROFILES};
 use shared::{
     Analysis, Cell, ProfileDraft, ReadChoices, RecordError, Rejection, Settings, SourceInfo,
     Summary, Table, Warning,
@@ -21,6 +24,17 @@ pub const REQUEST_PROPERTY: &str = "request";
 
 /// Name of the file content property of a posted message.
 pub const BYTES_PROPERTY: &str = "bytes";
+
+/// Name of the [`WorkerEvent`] JSON property of a message from the worker.
+pub const EVENT_PROPERTY: &str = "event";
+
+/// Name of the property of an analysis message with the JS array of the
+/// upload batch texts ([`ProfileJson::batches`]).
+pub const PROFILE_BATCHES_PROPERTY: &str = "profile_batches";
+
+/// Name of the property of an analysis message with the identifiers text
+/// ([`ProfileJson::identifiers`]).
+pub const PROFILE_IDENTIFIERS_PROPERTY: &str = "profile_identifiers";
 
 /// One request from the app, with an id that the worker's events repeat.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -171,15 +185,27 @@ pub fn cell_text(cell: &Cell) -> String {
     }
 }
 
-/// The part of an [`Analysis`] that the app uses: counts, errors, warnings
-/// and profiles, with the file's checksum. The per-record values stay in
-/// the worker because the import sends profiles only.
+/// Number of warnings that an analysis result carries; the page lists no
+/// more than these.
+pub const WARNINGS_SENT: usize = 10;
+
+/// The part of an [`Analysis`] that the app reads: counts, errors, the
+/// first warnings and the file's checksum. The profiles travel as
+/// [`ProfileJson`] beside it.
+///
+/// Grouping can note a warning for nearly every row (200,000 warnings made
+/// a 60 MB message), so only the first [`WARNINGS_SENT`] are sent.
+// NOTE: every record error is sent, because the import sends them all to
+// the server; a file with hundreds of thousands of errors still makes a
+// large message for the page to read.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AnalysisResult {
     pub summary: Summary,
     pub errors: Vec<RecordError>,
-    pub warnings: Vec<Warning>,
-    pub profiles: Vec<ProfileDraft>,
+    /// The first [`WARNINGS_SENT`] warnings, in row order.
+    pub first_warnings: Vec<Warning>,
+    /// Number of warnings of the whole analysis.
+    pub warning_count: usize,
     /// SHA-256 of the file's bytes as 64 lower-case hex digits, which the
     /// server uses to resume an interrupted upload of the same file.
     pub checksum: String,
@@ -187,15 +213,59 @@ pub struct AnalysisResult {
 
 impl AnalysisResult {
     /// Builds the result of an analysis of a file with `checksum`.
-    pub fn new(analysis: Analysis, checksum: String) -> Self {
+    pub fn new(analysis: &Analysis, checksum: String) -> Self {
         AnalysisResult {
             summary: analysis.summary,
-            errors: analysis.errors,
-            warnings: analysis.warnings,
-            profiles: analysis.profiles,
+            errors: analysis.errors.clone(),
+            first_warnings: analysis
+                .warnings
+                .iter()
+                .take(WARNINGS_SENT)
+                .cloned()
+                .collect(),
+            warning_count: analysis.warnings.len(),
             checksum,
         }
     }
+}
+
+/// The analysed profiles as the JSON texts that the app sends on: the
+/// bodies of the upload batches and of the match count request.
+///
+/// The worker posts them as separate JS strings, which the page keeps as
+/// JS values. Reading a 60 MB message into wasm memory and parsing it
+/// blocked the page for about 0.7 s per 200,000 profiles (release build,
+/// measured in headless Chromium on a shared 2-core machine).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProfileJson {
+    /// JSON arrays of [`ProfileDraft`], one per upload batch, in order.
+    pub batches: Vec<String>,
+    /// JSON array of the [`ProfileIdentifiers`] of every profile.
+    pub identifiers: String,
+}
+
+impl ProfileJson {
+    /// Serializes `profiles` in batches of at most `batch_profiles`.
+    pub fn new(profiles: &[ProfileDraft], batch_profiles: usize) -> Self {
+        let identifiers: Vec<ProfileIdentifiers> = profiles
+            .iter()
+            .map(|profile| ProfileIdentifiers::of(&profile.values))
+            .collect();
+        ProfileJson {
+            batches: profiles
+                .chunks(batch_profiles.max(1))
+                .map(to_json)
+                .collect(),
+            identifiers: to_json(&identifiers),
+        }
+    }
+}
+
+/// Serializes a value of the wire types to JSON.
+fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
+    // serde_json fails only on maps with keys that are not strings and on
+    // failing `Serialize` impls, and the wire types have neither.
+    serde_json::to_string(value).expect("wire types serialize to JSON")
 }
 
 /// Returns the SHA-256 of `bytes` as 64 lower-case hex digits.
@@ -206,12 +276,13 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// Runs one task on the file bytes, calling `progress` at each stage.
+/// Runs one task on the file bytes, calling `progress` at each stage. An
+/// analysis also returns its profiles as JSON texts.
 pub fn run_task(
     task: &Task,
     bytes: &[u8],
     progress: &mut dyn FnMut(Stage),
-) -> Result<TaskOutput, Rejection> {
+) -> Result<(TaskOutput, Option<ProfileJson>), Rejection> {
     match task {
         Task::Preview {
             file_name,
@@ -220,10 +291,8 @@ pub fn run_task(
         } => {
             progress(Stage::Reading);
             let table = shared::read_file(file_name, bytes, read, *skip_rows)?;
-            Ok(TaskOutput::Preview(Preview::from_table(
-                &table,
-                PREVIEW_ROWS,
-            )))
+            let preview = Preview::from_table(&table, PREVIEW_ROWS);
+            Ok((TaskOutput::Preview(preview), None))
         }
         Task::Analyze {
             file_name,
@@ -234,10 +303,9 @@ pub fn run_task(
             let rows = u32::try_from(table.rows.len()).unwrap_or(u32::MAX);
             progress(Stage::Checking { rows });
             let analysis = shared::analyze(&table, settings)?;
-            let checksum = sha256_hex(bytes);
-            Ok(TaskOutput::Analysis(AnalysisResult::new(
-                analysis, checksum,
-            )))
+            let result = AnalysisResult::new(&analysis, sha256_hex(bytes));
+            let profiles = ProfileJson::new(&analysis.profiles, BATCH_PROFILES);
+            Ok((TaskOutput::Analysis(result), Some(profiles)))
         }
     }
 }
@@ -245,7 +313,7 @@ pub fn run_task(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::{FileFormat, SourceRow};
+    use shared::{FileFormat, ProfileValues, SourceRow};
 
     fn table() -> Table {
         Table {
@@ -313,6 +381,64 @@ mod tests {
         );
         assert_eq!(preview.samples(0, 1), vec!["a@example.com"]);
         assert!(preview.samples(7, 5).is_empty());
+    }
+
+    fn profile(email: &str) -> ProfileDraft {
+        ProfileDraft {
+            rows: vec![2],
+            values: ProfileValues {
+                emails: vec![email.to_owned()],
+                first_name: Some("Ann".to_owned()),
+                ..ProfileValues::default()
+            },
+        }
+    }
+
+    #[test]
+    fn analysis_result_keeps_first_warnings() {
+        let warning = |row| Warning {
+            row: Some(row),
+            field: None,
+            message: "note".into(),
+        };
+        let analysis = Analysis {
+            warnings: (2..40).map(warning).collect(),
+            ..Analysis::default()
+        };
+        let result = AnalysisResult::new(&analysis, "00".into());
+        assert_eq!(result.warning_count, 38);
+        assert_eq!(result.first_warnings.len(), WARNINGS_SENT);
+        assert_eq!(result.first_warnings[0].row, Some(2));
+    }
+
+    #[test]
+    fn profile_json_splits_batches() {
+        let profiles = vec![
+            profile("a@example.com"),
+            profile("b@example.com"),
+            profile("c@example.com"),
+        ];
+        let json = ProfileJson::new(&profiles, 2);
+        assert_eq!(json.batches.len(), 2);
+        let first: Vec<ProfileDraft> =
+            serde_json::from_str(&json.batches[0]).expect("batch is JSON");
+        let second: Vec<ProfileDraft> =
+            serde_json::from_str(&json.batches[1]).expect("batch is JSON");
+        assert_eq!(first, profiles[..2]);
+        assert_eq!(second, profiles[2..]);
+    }
+
+    #[test]
+    fn profile_json_lists_identifiers_only() {
+        let json = ProfileJson::new(&[profile("a@example.com")], 10);
+        assert_eq!(json.identifiers, r#"[{"emails":["a@example.com"]}]"#);
+    }
+
+    #[test]
+    fn profile_json_without_profiles_is_empty() {
+        let json = ProfileJson::new(&[], 10);
+        assert!(json.batches.is_empty());
+        assert_eq!(json.identifiers, "[]");
     }
 
     #[test]

@@ -4,12 +4,15 @@
 //! responds to each request message with [`WorkerEvent`]s as JSON text, as
 //! [`crate::protocol`] describes.
 
-use js_sys::{ArrayBuffer, Reflect, Uint8Array};
+use js_sys::{Array, ArrayBuffer, JsString, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::Closure;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::protocol::{self, WorkerEvent, WorkerRequest, BYTES_PROPERTY, REQUEST_PROPERTY};
+use crate::protocol::{
+    self, ProfileJson, WorkerEvent, WorkerRequest, BYTES_PROPERTY, EVENT_PROPERTY,
+    PROFILE_BATCHES_PROPERTY, PROFILE_IDENTIFIERS_PROPERTY, REQUEST_PROPERTY,
+};
 
 /// Installs the message handler and posts [`WorkerEvent::Ready`] to the app.
 pub fn start() {
@@ -21,7 +24,7 @@ pub fn start() {
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler must live as long as the worker does.
     on_message.forget();
-    post(&scope, &WorkerEvent::Ready);
+    post(&scope, &WorkerEvent::Ready, None);
 }
 
 fn handle_message(scope: &DedicatedWorkerGlobalScope, event: &MessageEvent) {
@@ -29,22 +32,34 @@ fn handle_message(scope: &DedicatedWorkerGlobalScope, event: &MessageEvent) {
         Ok(message) => message,
         Err(message) => {
             log::error!("worker received an invalid message: {message}");
-            post(scope, &WorkerEvent::Invalid { message });
+            post(scope, &WorkerEvent::Invalid { message }, None);
             return;
         }
     };
     let id = request.id;
     log::info!("worker request {id}: {} bytes", bytes.len());
-    let mut progress = |stage| post(scope, &WorkerEvent::Progress { id, stage });
-    let result = protocol::run_task(&request.task, &bytes, &mut progress);
-    if let Err(rejection) = &result {
-        log::info!("worker request {id} rejected: {:?}", rejection.code);
+    let mut progress = |stage| post(scope, &WorkerEvent::Progress { id, stage }, None);
+    match protocol::run_task(&request.task, &bytes, &mut progress) {
+        Ok((output, profiles)) => {
+            let event = WorkerEvent::Done {
+                id,
+                result: Ok(output),
+            };
+            post(scope, &event, profiles.as_ref());
+        }
+        Err(rejection) => {
+            log::info!("worker request {id} rejected: {:?}", rejection.code);
+            let event = WorkerEvent::Done {
+                id,
+                result: Err(rejection),
+            };
+            post(scope, &event, None);
+        }
     }
-    post(scope, &WorkerEvent::Done { id, result });
 }
 
 /// Reads the request and the file bytes out of a posted message.
-fn read_message(data: &wasm_bindgen::JsValue) -> Result<(WorkerRequest, Vec<u8>), String> {
+fn read_message(data: &JsValue) -> Result<(WorkerRequest, Vec<u8>), String> {
     let request_text = Reflect::get(data, &REQUEST_PROPERTY.into())
         .ok()
         .and_then(|value| value.as_string())
@@ -58,7 +73,8 @@ fn read_message(data: &wasm_bindgen::JsValue) -> Result<(WorkerRequest, Vec<u8>)
     Ok((request, Uint8Array::new(&buffer).to_vec()))
 }
 
-fn post(scope: &DedicatedWorkerGlobalScope, event: &WorkerEvent) {
+/// Posts an event, with the profile texts of an analysis as JS strings.
+fn post(scope: &DedicatedWorkerGlobalScope, event: &WorkerEvent, profiles: Option<&ProfileJson>) {
     let text = match serde_json::to_string(event) {
         Ok(text) => text,
         Err(error) => {
@@ -66,7 +82,27 @@ fn post(scope: &DedicatedWorkerGlobalScope, event: &WorkerEvent) {
             return;
         }
     };
-    if let Err(error) = scope.post_message(&text.into()) {
+    let message = Object::new();
+    let mut properties = vec![(EVENT_PROPERTY, JsValue::from(text))];
+    if let Some(profiles) = profiles {
+        let batches: Array = profiles
+            .batches
+            .iter()
+            .map(|batch| JsString::from(batch.as_str()))
+            .collect();
+        properties.push((PROFILE_BATCHES_PROPERTY, batches.into()));
+        properties.push((
+            PROFILE_IDENTIFIERS_PROPERTY,
+            JsString::from(profiles.identifiers.as_str()).into(),
+        ));
+    }
+    for (name, value) in properties {
+        if let Err(error) = Reflect::set(&message, &name.into(), &value) {
+            log::error!("worker could not build a message: {error:?}");
+            return;
+        }
+    }
+    if let Err(error) = scope.post_message(&message) {
         log::error!("worker could not post an event: {error:?}");
     }
 }
