@@ -9,6 +9,9 @@
 #   bash scripts/bench.sh               full run (about 30 minutes on 2 cores)
 #   bash scripts/bench.sh --quick       small files and 20,000 profiles, a smoke run
 #   bash scripts/bench.sh --merge-only  only the merge benchmark (with --quick: small)
+#   bash scripts/bench.sh --rev REV     the product as committed at REV, built in a
+#                                       temporary git worktree, so that uncommitted
+#                                       edits in the working tree are left out
 #
 # Installs what is missing first (as scripts/test.sh does), builds in
 # release mode into $CARGO_TARGET_DIR (default target-bench) and writes
@@ -18,24 +21,34 @@ source "$(dirname "${BASH_SOURCE[0]}")/install.sh"
 cd "$ROOT"
 
 usage() {
-    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 QUICK=false
 MERGE_ONLY=false
-for arg in "$@"; do
-    case "$arg" in
+REV=""
+while [ $# -gt 0 ]; do
+    case "$1" in
         --quick) QUICK=true ;;
         --merge-only) MERGE_ONLY=true ;;
+        --rev)
+            if [ $# -lt 2 ]; then
+                echo "--rev needs a revision, such as HEAD" >&2
+                exit 2
+            fi
+            REV="$2"
+            shift
+            ;;
         -h | --help)
             usage
             exit 0
             ;;
         *)
-            echo "unknown option $arg: use --quick, --merge-only or --help" >&2
+            echo "unknown option $1: use --quick, --merge-only, --rev REV or --help" >&2
             exit 2
             ;;
     esac
+    shift
 done
 
 if $QUICK; then
@@ -62,6 +75,17 @@ mkdir -p "$RUN_DIR"
 step() { echo; echo "==> $*"; }
 started=$SECONDS
 
+# The folder whose sources are built: the working tree, or a worktree of REV.
+SOURCE="$ROOT"
+if [ -n "$REV" ]; then
+    SOURCE="$ROOT/tmp/bench/source"
+    git worktree remove --force "$SOURCE" 2>/dev/null || rm -rf "$SOURCE"
+    git worktree add --detach "$SOURCE" "$REV" >/dev/null
+    remove_source() { git -C "$ROOT" worktree remove --force "$SOURCE" || true; }
+    trap remove_source EXIT
+    echo "benchmarking $(git -C "$SOURCE" log -1 --format='%h %s')"
+fi
+
 step "installing what is missing"
 if ! $MERGE_ONLY; then
     install_frontend_tools
@@ -71,11 +95,11 @@ fi
 POSTGRES_ADMIN_URL="$(start_postgres)"
 
 step "release builds"
-cargo build --release -p backend --example bench_merge
+cargo build --release --manifest-path "$SOURCE/Cargo.toml" -p backend --example bench_merge
 if ! $MERGE_ONLY; then
-    cargo build --release -p shared --example bench_analyze
-    cargo build --release -p backend --bin people
-    (cd frontend && TRUNK_OFFLINE=true TRUNK_SKIP_VERSION_CHECK=true trunk build --release --dist "$DIST_DIR")
+    cargo build --release --manifest-path "$SOURCE/Cargo.toml" -p shared --example bench_analyze
+    cargo build --release --manifest-path "$SOURCE/Cargo.toml" -p backend --bin people
+    (cd "$SOURCE/frontend" && TRUNK_OFFLINE=true TRUNK_SKIP_VERSION_CHECK=true trunk build --release --dist "$DIST_DIR")
 fi
 
 if ! $MERGE_ONLY; then
@@ -110,7 +134,7 @@ POSTGRES_BENCH_URL="${POSTGRES_ADMIN_URL%/*}/$BENCH_DATABASE"
 drop_bench_database() {
     psql "$POSTGRES_ADMIN_URL" -qc "drop database if exists $BENCH_DATABASE" >/dev/null
 }
-trap drop_bench_database EXIT
+trap 'drop_bench_database; [ -z "$REV" ] || remove_source' EXIT
 psql "$POSTGRES_ADMIN_URL" -qc "create database $BENCH_DATABASE" >/dev/null
 "$BIN_DIR/examples/bench_merge" "$POSTGRES_BENCH_URL" "$MERGE_PROFILES" >"$RUN_DIR/merge-postgres.json"
 drop_bench_database

@@ -12,9 +12,9 @@
 //! 1. `new`: an import of `PROFILES` new profiles into the empty store;
 //! 2. `into_existing`: an import of `PROFILES` profiles, half of them new
 //!    and half matching profiles of step 1, merged into them;
-//! 3. `bare_new`: a plain multi-row `insert` of the rows of step 1 (a
-//!    person and an email each) into a fresh pair of tables with the
-//!    store's columns and unique constraints;
+//! 3. `bare_new`: plain multi-row `insert`s of the rows of step 1 (a
+//!    person and an email each), in one transaction, into a fresh pair of
+//!    tables with the store's columns and unique constraints;
 //! 4. `bare_into_existing`: the rows of step 2 inserted the same way into
 //!    those tables, which then hold the rows of step 3. Emails that are
 //!    already stored are skipped by `on conflict do nothing`, as a bare
@@ -40,10 +40,17 @@ use sqlx::{AnyPool, Executor};
 /// Instance name under which the bench claims its imports.
 const INSTANCE: &str = "bench";
 
-/// Rows per statement of the bare insert. Persons bind 8 values a row, so
-/// 1,000 rows stay far below the bind limits of SQLite (32,766) and
-/// PostgreSQL (65,535).
-const BARE_ROWS_PER_STATEMENT: usize = 1_000;
+/// Rows per statement of the bare insert on SQLite. Binding gets slower
+/// per value as a statement has more of them in sqlx 0.9's SQLite driver:
+/// 20,000 rows took 0.15 s of CPU time at 25 rows per statement and 1.8 s
+/// at 1,000 (this bench, shared 2-core machine), so the bare insert uses
+/// the fast size.
+const SQLITE_ROWS_PER_STATEMENT: usize = 25;
+
+/// Rows per statement of the bare insert on PostgreSQL, where larger
+/// statements save round trips; persons bind 8 values a row, far below
+/// the limit of 65,535.
+const POSTGRES_ROWS_PER_STATEMENT: usize = 1_000;
 
 const FIRST_NAMES: [&str; 8] = [
     "Anna", "Ben", "Chloé", "Jürgen", "Elif", "Lukas", "Maja", "Zoë",
@@ -81,6 +88,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run(url: &str, count: usize) -> anyhow::Result<serde_json::Value> {
+    let load_at_start = load_average();
     let store = Store::open(url)
         .await
         .with_context(|| format!("cannot open the store at {url}"))?;
@@ -117,9 +125,15 @@ async fn run(url: &str, count: usize) -> anyhow::Result<serde_json::Value> {
     let pool = open_pool(url).await?;
     create_bare_tables(&pool, store.engine()).await?;
     eprintln!("bench_merge: {engine}, bare insert of {count} rows");
-    let bare_new = bare_insert(&pool, &first, 0, false).await?;
+    let rows_per_statement = match store.engine() {
+        Engine::Sqlite => SQLITE_ROWS_PER_STATEMENT,
+        Engine::Postgres => POSTGRES_ROWS_PER_STATEMENT,
+    };
+    let (bare_new, bare_new_cpu_ms) =
+        bare_insert(&pool, &first, 0, false, rows_per_statement).await?;
     eprintln!("bench_merge: {engine}, bare insert of {count} rows into {count}");
-    let bare_into_existing = bare_insert(&pool, &second, count, true).await?;
+    let (bare_into_existing, bare_into_existing_cpu_ms) =
+        bare_insert(&pool, &second, count, true, rows_per_statement).await?;
     pool.close().await;
 
     let rate = |elapsed: Duration| count as f64 / elapsed.as_secs_f64();
@@ -127,24 +141,29 @@ async fn run(url: &str, count: usize) -> anyhow::Result<serde_json::Value> {
     Ok(json!({
         "engine": engine,
         "profiles": count,
+        "load_average": [load_at_start, load_average()],
         "new": {
             "upload_ms": millis(new.upload),
             "merge_ms": millis(new.merge),
+            "merge_cpu_ms": new.merge_cpu_ms,
             "profiles_per_s": rate(new.merge).round(),
             "counts": new.counts,
         },
         "into_existing": {
             "upload_ms": millis(into_existing.upload),
             "merge_ms": millis(into_existing.merge),
+            "merge_cpu_ms": into_existing.merge_cpu_ms,
             "profiles_per_s": rate(into_existing.merge).round(),
             "counts": into_existing.counts,
         },
         "bare_new": {
             "ms": millis(bare_new),
+            "cpu_ms": bare_new_cpu_ms,
             "rows_per_s": rate(bare_new).round(),
         },
         "bare_into_existing": {
             "ms": millis(bare_into_existing),
+            "cpu_ms": bare_into_existing_cpu_ms,
             "rows_per_s": rate(bare_into_existing).round(),
         },
         "merge_over_bare": {
@@ -176,10 +195,12 @@ fn profile(index: usize, version: usize) -> ProfileDraft {
     }
 }
 
-/// Times of one import through the store API.
+/// Times of one import through the store API; `merge_cpu_ms` is this
+/// process's CPU time during the merge.
 struct Timed {
     upload: Duration,
     merge: Duration,
+    merge_cpu_ms: f64,
     counts: shared::wire::MergeCounts,
 }
 
@@ -255,9 +276,11 @@ async fn import(
     }
     let upload = start.elapsed();
 
+    let cpu_start = process_cpu_ms();
     let start = Instant::now();
     let status = store.run_import(import_id, INSTANCE).await?;
     let merge = start.elapsed();
+    let merge_cpu_ms = process_cpu_ms() - cpu_start;
     let entry = store
         .get_import(import_id)
         .await?
@@ -272,6 +295,7 @@ async fn import(
     Ok(Timed {
         upload,
         merge,
+        merge_cpu_ms,
         counts: entry.counts,
     })
 }
@@ -351,18 +375,22 @@ async fn create_bare_tables(pool: &AnyPool, engine: Engine) -> anyhow::Result<()
 }
 
 /// Inserts a person and an email row per profile in one transaction, with
-/// person ids from `first_id + 1`, and returns the time it took.
+/// person ids from `first_id + 1` and `rows_per_statement` rows in each
+/// `insert`. Returns the time it took and this process's CPU time in
+/// milliseconds.
 async fn bare_insert(
     pool: &AnyPool,
     profiles: &[ProfileDraft],
     first_id: usize,
     skip_stored_emails: bool,
-) -> anyhow::Result<Duration> {
+    rows_per_statement: usize,
+) -> anyhow::Result<(Duration, f64)> {
     let now = "2026-12-04T00:00:00Z";
+    let cpu_start = process_cpu_ms();
     let start = Instant::now();
     let mut tx = pool.begin().await?;
-    for (chunk_index, chunk) in profiles.chunks(BARE_ROWS_PER_STATEMENT).enumerate() {
-        let base = first_id + chunk_index * BARE_ROWS_PER_STATEMENT;
+    for (chunk_index, chunk) in profiles.chunks(rows_per_statement).enumerate() {
+        let base = first_id + chunk_index * rows_per_statement;
         let persons = values_list(chunk.len(), 8);
         let sql = format!(
             "insert into bare_person (person_id, person_type, first_name, last_name, \
@@ -403,7 +431,7 @@ async fn bare_insert(
         query.execute(&mut *tx).await?;
     }
     tx.commit().await?;
-    Ok(start.elapsed())
+    Ok((start.elapsed(), process_cpu_ms() - cpu_start))
 }
 
 /// Builds `($1, $2, ...), (...)` for `rows` rows of `width` values.
@@ -427,4 +455,33 @@ fn values_list(rows: usize, width: usize) -> String {
 
 fn millis(duration: Duration) -> f64 {
     (duration.as_secs_f64() * 1_000_000.0).round() / 1_000.0
+}
+
+/// Returns the 1-minute load average of the machine (/proc/loadavg), to
+/// show how busy the shared machine was; `None` where it is unknown.
+fn load_average() -> Option<f64> {
+    let text = std::fs::read_to_string("/proc/loadavg").ok()?;
+    text.split_whitespace().next()?.parse().ok()
+}
+
+/// Returns the CPU time (user and system, all threads) this process has
+/// used, in milliseconds at the kernel's 10 ms tick, from /proc/self/stat;
+/// 0 where that file does not exist. A PostgreSQL server's own CPU time
+/// is in its processes and not counted.
+fn process_cpu_ms() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // The command name is in brackets and may hold spaces, so the fields
+    // are counted from the closing bracket: utime and stime are the 12th
+    // and 13th after it.
+    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let ticks: u64 = after_name
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|field| field.parse::<u64>().ok())
+        .sum();
+    // NOTE: assumes USER_HZ = 100, the value on Linux for x86 and arm.
+    ticks as f64 * 10.0
 }

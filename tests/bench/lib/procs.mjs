@@ -1,4 +1,5 @@
-// Peak memory of Chromium's renderer processes, read from /proc (Linux).
+// Peak memory and CPU time of Chromium's renderer processes, read from
+// /proc (Linux).
 
 import { readFileSync, readdirSync } from 'node:fs';
 
@@ -59,4 +60,22 @@ export function peakRssBytes(pid) {
  */
 export function peakRendererBytes(ancestorPid) {
   return Math.max(0, ...rendererPids(ancestorPid).map(peakRssBytes));
+}
+
+/**
+ * Returns the CPU time (user and system) that the live Chromium renderers
+ * below `ancestorPid` have used, in milliseconds at the kernel's 10 ms
+ * tick. Renderers that exited in between no longer count.
+ */
+export function rendererCpuMs(ancestorPid) {
+  let ticks = 0;
+  for (const pid of rendererPids(ancestorPid)) {
+    const stat = readText(`/proc/${pid}/stat`);
+    if (!stat) continue;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, the 14th and 15th fields of the whole line.
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  // NOTE: assumes USER_HZ = 100, the value on Linux for x86 and arm.
+  return ticks * 10;
 }

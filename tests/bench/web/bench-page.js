@@ -2,10 +2,11 @@
 // Worker, and stores the outcome in window.benchResult.
 //
 // The driver calls benchPrepare(mode, settings), sets the file input and
-// polls window.benchResult. Modes:
+// polls window.benchResult; in 'product' mode it calls benchContinue()
+// once window.benchPreviewDone is set. Modes:
 // - 'product': the product's analysis worker from the release build
-//   (/dist/worker_loader.js), sent an analyze task the way
-//   frontend/src/bridge.rs sends it;
+//   (/dist/worker_loader.js), sent a preview and then an analyze task the
+//   way frontend/src/bridge.rs sends them;
 // - 'reference': reference-worker.js;
 // - 'sheetjs': sheetjs-worker.js.
 // Times are performance.now() milliseconds from the input's change event.
@@ -29,16 +30,25 @@ function startWorker(url) {
   return worker;
 }
 
+/**
+ * Returns the WorkerEvent JSON of a message from the product worker: the
+ * message itself, or its `event` property when the worker posts an object
+ * that also carries other values (such as the profiles as JSON texts).
+ */
+function eventText(data) {
+  return typeof data === 'string' ? data : String(data.event);
+}
+
 /** Starts the product worker and resolves once it has sent `ready`. */
 function startProductWorker() {
   return new Promise((resolve, reject) => {
     const worker = startWorker(PRODUCT_WORKER);
     worker.onmessage = (event) => {
-      const message = JSON.parse(event.data);
-      if (message.kind === 'ready') {
+      const text = eventText(event.data);
+      if (JSON.parse(text).kind === 'ready') {
         resolve(worker);
       } else {
-        reject(new Error(`unexpected first message ${event.data.slice(0, 200)}`));
+        reject(new Error(`unexpected first message ${text.slice(0, 200)}`));
       }
     };
   });
@@ -50,31 +60,57 @@ function summaryOf(text) {
   return match ? JSON.parse(match[1]) : null;
 }
 
-function runProduct(worker, file, settings, chosenAt) {
-  const marks = { chosen: chosenAt };
-  worker.onmessage = (event) => {
-    const text = event.data;
-    if (text.startsWith('{"kind":"progress"')) {
-      const { stage } = JSON.parse(text);
-      marks[stage.stage] = performance.now();
-      return;
-    }
-    const done = performance.now();
-    const failed = !text.includes('"Ok":');
-    window.benchResult = {
-      elapsed_ms: done - chosenAt,
-      marks: { ...marks, done },
-      summary: summaryOf(text),
-      result_json_bytes: text.length,
-      failure: failed ? text.slice(0, 2000) : undefined,
+/**
+ * Posts one task with the file's bytes to the product worker and resolves
+ * with the `done` event's text and the times of its stages.
+ */
+function postProductTask(worker, id, task, file) {
+  return new Promise((resolve) => {
+    const marks = { start: performance.now() };
+    worker.onmessage = (event) => {
+      const text = eventText(event.data);
+      if (text.startsWith('{"kind":"progress"')) {
+        marks[JSON.parse(text).stage.stage] = performance.now();
+        return;
+      }
+      marks.done = performance.now();
+      resolve({ text, marks });
     };
-  };
-  file.arrayBuffer().then((bytes) => {
-    marks.bytes_read = performance.now();
-    const request = JSON.stringify({ id: 1, task: { kind: 'analyze', file_name: file.name, settings } });
-    worker.postMessage({ request, bytes }, [bytes]);
-    marks.posted = performance.now();
+    file.arrayBuffer().then((bytes) => {
+      marks.bytes_read = performance.now();
+      worker.postMessage({ request: JSON.stringify({ id, task }), bytes }, [bytes]);
+    });
   });
+}
+
+/**
+ * Runs what the app runs on a chosen file: a preview task, then (the
+ * mapping being known) the analysis task, both with the file's bytes as
+ * frontend/src/flow.rs sends them. The analysis is timed on its own
+ * because it runs on code that the preview has warmed up, as in the app.
+ */
+async function runProduct(worker, file, settings, chosenAt) {
+  const preview = await postProductTask(
+    worker,
+    1,
+    { kind: 'preview', file_name: file.name, skip_rows: settings.skip_rows ?? 0, read: {} },
+    file,
+  );
+  // The driver reads the renderer's CPU time here, then lets the analysis go.
+  await new Promise((resolve) => {
+    window.benchContinue = resolve;
+    window.benchPreviewDone = true;
+  });
+  const analysis = await postProductTask(worker, 2, { kind: 'analyze', file_name: file.name, settings }, file);
+  const failed = (text) => !text.includes('"Ok":');
+  window.benchResult = {
+    preview_ms: preview.marks.done - chosenAt,
+    analysis_ms: analysis.marks.done - analysis.marks.start,
+    marks: analysis.marks,
+    summary: summaryOf(analysis.text),
+    result_json_bytes: analysis.text.length,
+    failure: failed(preview.text) || failed(analysis.text) ? `${preview.text.slice(0, 1000)} ${analysis.text.slice(0, 1000)}` : undefined,
+  };
 }
 
 function runPlain(worker, message, chosenAt) {
