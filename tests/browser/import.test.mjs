@@ -1,10 +1,14 @@
 // Browser test of the import flow: a real `people serve` on a loopback port
 // with a new SQLite database, and Debian's Chromium driven by playwright-core.
 //
-// Expects the release frontend in frontend/dist
+// Expects the release frontend in frontend/dist, or in PEOPLE_DIST
 // (`TRUNK_OFFLINE=true TRUNK_SKIP_VERSION_CHECK=true trunk build --release`
-// in frontend/) and the `people` binary at PEOPLE_BIN (default
-// target/debug/people). Screenshots go to tests/artifacts/.
+// in frontend/), the `people` binary at PEOPLE_BIN (default
+// target/debug/people), and the import cases in ../shared/cases beside the
+// repository, or in PEOPLE_CASES. When the binary has `people user add`, the
+// test creates a user and signs in. Screenshots and the server log go to
+// tests/artifacts/; KEEP_TEST_FILES=1 keeps the database and the browser
+// profile under tmp/.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
