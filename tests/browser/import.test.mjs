@@ -4,11 +4,11 @@
 // Expects the release frontend in frontend/dist, or in PEOPLE_DIST
 // (`TRUNK_OFFLINE=true TRUNK_SKIP_VERSION_CHECK=true trunk build --release`
 // in frontend/), the `people` binary at PEOPLE_BIN (default
-// target/debug/people), and the import cases in ../shared/cases beside the
-// repository, or in PEOPLE_CASES. When the binary has `people user add`, the
-// test creates a user and signs in. Screenshots and the server log go to
-// tests/artifacts/; KEEP_TEST_FILES=1 keeps the database and the browser
-// profile under tmp/.
+// target/debug/people), and the import cases in tests/cases, else in
+// ../shared/cases beside the repository, or in PEOPLE_CASES. When the
+// binary has `people user add`, the test creates a user and signs in.
+// Screenshots and the server log go to tests/artifacts/; KEEP_TEST_FILES=1
+// keeps the database and the browser profile under tmp/.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -23,7 +23,13 @@ import { chromium } from 'playwright-core';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DIST = process.env.PEOPLE_DIST ?? path.join(ROOT, 'frontend', 'dist');
 const PEOPLE_BIN = process.env.PEOPLE_BIN ?? path.join(ROOT, 'target', 'debug', 'people');
-const CASES = process.env.PEOPLE_CASES ?? path.resolve(ROOT, '..', 'shared', 'cases');
+// The workspace keeps a copy of the import cases in tests/cases.
+const CASES =
+  process.env.PEOPLE_CASES ??
+  [path.join(ROOT, 'tests', 'cases'), path.resolve(ROOT, '..', 'shared', 'cases')].find((dir) =>
+    existsSync(dir),
+  ) ??
+  path.join(ROOT, 'tests', 'cases');
 const ARTIFACTS = path.join(ROOT, 'tests', 'artifacts');
 const CHROMIUM = '/usr/bin/chromium';
 // Without the background-networking flags Chromium keeps trying to reach
