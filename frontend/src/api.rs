@@ -143,6 +143,20 @@ pub async fn sign_out() -> Result<(), ApiFailure> {
     }
 }
 
+/// Sends a state-changing request without a body and expects a success
+/// status without a body to read, such as 204.
+pub(crate) async fn send_without_body(request: RequestBuilder) -> Result<(), ApiFailure> {
+    let response = with_csrf_token(request)
+        .send()
+        .await
+        .map_err(|error| ApiFailure::Network(error.to_string()))?;
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(read_failure(response).await)
+    }
+}
+
 /// Creates an import, or resumes the upload of the same file:
 /// `POST /api/imports`.
 pub async fn create_import(new: &NewImport) -> Result<ImportCreated, ApiFailure> {

@@ -6,11 +6,13 @@
 use leptos::prelude::*;
 
 use crate::analysis::AnalysisStep;
+use crate::catalog::{AttributesPage, JourneysPage};
 use crate::flow::ImportFlow;
-use crate::history::HistoryPage;
+use crate::history::{details_href, HistoryPage, ImportDetailsPage};
 use crate::import::{ImportOutcome, ImportStepView};
 use crate::mapping::MappingStep;
 use crate::notice::{NoticeRegion, Notices};
+use crate::notifications::NotificationCenter;
 use crate::persons::PersonsPage;
 use crate::session::{AccountBar, Session, SessionState, SignInForm};
 use crate::upload::UploadStep;
@@ -21,27 +23,47 @@ pub enum Page {
     Import,
     Persons,
     History,
+    /// The details view of one import.
+    ImportDetails(i64),
+    Attributes,
+    Journeys,
 }
 
 impl Page {
-    const ALL: [Page; 3] = [Page::Import, Page::Persons, Page::History];
+    /// The pages of the navigation, in its order.
+    const ALL: [Page; 5] = [
+        Page::Import,
+        Page::Persons,
+        Page::History,
+        Page::Attributes,
+        Page::Journeys,
+    ];
 
-    /// Parses a URL fragment such as `#/persons`; anything unknown is the
-    /// import page.
+    /// Parses a URL fragment such as `#/persons` or `#/history/12`;
+    /// anything unknown is the import page.
     pub fn from_fragment(fragment: &str) -> Page {
-        match fragment.trim_start_matches('#').trim_start_matches('/') {
+        let path = fragment.trim_start_matches('#').trim_start_matches('/');
+        if let Some(import_id) = path.strip_prefix("history/") {
+            return import_id.parse().map_or(Page::History, Page::ImportDetails);
+        }
+        match path {
             "persons" => Page::Persons,
             "history" => Page::History,
+            "attributes" => Page::Attributes,
+            "journeys" => Page::Journeys,
             _ => Page::Import,
         }
     }
 
     /// Returns the link target of the page.
-    pub fn href(self) -> &'static str {
+    pub fn href(self) -> String {
         match self {
-            Page::Import => "#/import",
-            Page::Persons => "#/persons",
-            Page::History => "#/history",
+            Page::Import => "#/import".to_owned(),
+            Page::Persons => "#/persons".to_owned(),
+            Page::History => "#/history".to_owned(),
+            Page::ImportDetails(import_id) => details_href(import_id),
+            Page::Attributes => "#/attributes".to_owned(),
+            Page::Journeys => "#/journeys".to_owned(),
         }
     }
 
@@ -51,6 +73,9 @@ impl Page {
             Page::Import => "Import",
             Page::Persons => "Persons",
             Page::History => "Import history",
+            Page::ImportDetails(_) => "Import details",
+            Page::Attributes => "Attributes",
+            Page::Journeys => "Journeys",
         }
     }
 }
@@ -96,6 +121,10 @@ pub fn App() -> impl IntoView {
             <AccountBar />
         </header>
         <NoticeRegion />
+        {move || {
+            matches!(session.state.get(), SessionState::SignedIn { .. })
+                .then(|| view! { <NotificationCenter /> })
+        }}
         <main>
             {move || match session.state.get() {
                 SessionState::Checking => view! { <p role="status">"Connecting…"</p> }.into_any(),
@@ -105,6 +134,11 @@ pub fn App() -> impl IntoView {
                         Page::Import => view! { <ImportPage /> }.into_any(),
                         Page::Persons => view! { <PersonsPage /> }.into_any(),
                         Page::History => view! { <HistoryPage /> }.into_any(),
+                        Page::ImportDetails(import_id) => {
+                            view! { <ImportDetailsPage import_id /> }.into_any()
+                        }
+                        Page::Attributes => view! { <AttributesPage /> }.into_any(),
+                        Page::Journeys => view! { <JourneysPage /> }.into_any(),
                     }
                 }
             }}
@@ -148,12 +182,14 @@ mod tests {
         assert_eq!(Page::from_fragment("#history"), Page::History);
         assert_eq!(Page::from_fragment(""), Page::Import);
         assert_eq!(Page::from_fragment("#/nowhere"), Page::Import);
+        assert_eq!(Page::from_fragment("#/history/12"), Page::ImportDetails(12));
+        assert_eq!(Page::from_fragment("#/history/x"), Page::History);
     }
 
     #[test]
     fn href_round_trips() {
-        for page in Page::ALL {
-            assert_eq!(Page::from_fragment(page.href()), page);
+        for page in Page::ALL.into_iter().chain([Page::ImportDetails(3)]) {
+            assert_eq!(Page::from_fragment(&page.href()), page);
         }
     }
 }

@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::wire::{ImportChoices, ImportEntry, NewImport, OnMatch, TagChoice};
+use shared::wire::{ImportChoices, ImportEntry, Journey, NewImport, OnMatch, TagChoice};
 use shared::{PersonType, ReadChoices, Settings, MAX_UPLOAD_BYTES};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::File;
@@ -76,6 +76,8 @@ pub struct ImportFlow {
     /// Text of the "Tag name" input: one tag, or several separated by
     /// commas.
     pub tag_name: RwSignal<String>,
+    /// Active journey that the tagged profiles join, `None` for none.
+    pub journey: RwSignal<Option<Journey>>,
     pub step: RwSignal<ImportStep>,
     /// Step of the running send, `None` when none runs.
     pub sending: RwSignal<Option<SendProgress>>,
@@ -109,6 +111,7 @@ impl ImportFlow {
             on_match: RwSignal::new(OnMatch::Discard),
             tag_mode: RwSignal::new(TagMode::None),
             tag_name: RwSignal::new(String::new()),
+            journey: RwSignal::new(None),
             step: RwSignal::new(ImportStep::Choose),
             sending: RwSignal::new(None),
             outcome: RwSignal::new(None),
@@ -379,11 +382,14 @@ impl ImportFlow {
             file_size: self.file_size.get(),
             checksum: analyzed.result.checksum,
             settings,
-            // Choices that the app does not offer keep their defaults.
             choices: ImportChoices {
                 on_match: self.on_match.get(),
+                journey_id: self
+                    .journey
+                    .get()
+                    .filter(|_| tags != TagChoice::None)
+                    .map(|journey| journey.journey_id),
                 tags,
-                ..ImportChoices::default()
             },
             summary: analyzed.result.summary,
             errors: analyzed.result.errors,
@@ -413,6 +419,7 @@ impl ImportFlow {
         self.on_match.set(OnMatch::Discard);
         self.tag_mode.set(TagMode::None);
         self.tag_name.set(String::new());
+        self.journey.set(None);
         self.outcome.set(None);
         self.notices.clear();
     }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use shared::wire::{ImportEntry, MatchCounts, OnMatch, TagChoice};
 
 use crate::api;
+use crate::catalog::list_journeys;
 
 use crate::display::person_type_label;
 use crate::flow::{ImportFlow, ImportStep, TagMode};
@@ -94,9 +95,86 @@ fn ImportChoicesForm() -> impl IntoView {
                 </p>
             </div>
         </fieldset>
+        <JourneyChoice />
         <button type="button" class="primary" on:click=move |_| flow.review()>
             "Import"
         </button>
+    }
+}
+
+/// Renders the choice of an active journey for the tagged profiles,
+/// offered only while the import adds tags.
+#[component]
+fn JourneyChoice() -> impl IntoView {
+    let flow = expect_context::<ImportFlow>();
+    let journeys = LocalResource::new(list_journeys);
+    let tagged = move || flow.tag_mode.get() != TagMode::None;
+    let active = move || {
+        journeys
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|journey| journey.active)
+            .collect::<Vec<_>>()
+    };
+    // A journey chosen before the tags were turned off is not kept.
+    Effect::new(move |_| {
+        if !tagged() {
+            flow.journey.set(None);
+        }
+    });
+    move || {
+        if !tagged() {
+            return None;
+        }
+        let active = active();
+        let journeys_by_id = active.clone();
+        let choice = if active.is_empty() {
+            view! { <p class="hint">"No journey is active: the Journeys page creates one."</p> }
+                .into_any()
+        } else {
+            view! {
+                <select
+                    id="journey"
+                    on:change=move |event| {
+                        let id = event_target_value(&event).parse::<i64>().ok();
+                        flow.journey.set(
+                            journeys_by_id.iter().find(|journey| Some(journey.journey_id) == id).cloned(),
+                        );
+                    }
+                >
+                    <option value="" selected=move || flow.journey.with(Option::is_none)>
+                        "No journey"
+                    </option>
+                    {active
+                        .into_iter()
+                        .map(|journey| {
+                            let id = journey.journey_id;
+                            view! {
+                                <option
+                                    value=id.to_string()
+                                    selected=move || {
+                                        flow.journey.with(|chosen| {
+                                            chosen.as_ref().map(|journey| journey.journey_id) == Some(id)
+                                        })
+                                    }
+                                >
+                                    {journey.name}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            }
+                .into_any()
+        };
+        Some(view! {
+            <div class="field-option">
+                <label for="journey">"Add tagged profiles to an active journey"</label>
+                {choice}
+            </div>
+        })
     }
 }
 
@@ -201,11 +279,16 @@ fn Confirmation() -> impl IntoView {
             Ok(TagChoice::Automatically) => "an import tag made for this import".to_owned(),
             Ok(TagChoice::Manually(tags)) => format!("the tags {}", tags.join(", ")),
         };
+        let journey = flow
+            .journey
+            .get()
+            .map(|journey| format!(" The tagged profiles join the journey “{}”.", journey.name))
+            .unwrap_or_default();
         let summary = analyzed.result.summary;
         Some(format!(
             "Import {} profiles from {} valid records of “{file_name}” as {}s; {} error \
              records are left out. Profiles that already exist are {on_match}. The \
-             profiles get {tags}.",
+             profiles get {tags}.{journey}",
             summary.profiles,
             summary.valid_records,
             person_type_label(flow.person_type.get()).to_lowercase(),

@@ -1,50 +1,16 @@
-// Browser test of the import flow: a real `people serve` on a loopback port
-// with a new SQLite database, and Debian's Chromium driven by playwright-core.
-//
-// Expects the release frontend in frontend/dist, or in PEOPLE_DIST
-// (`TRUNK_OFFLINE=true TRUNK_SKIP_VERSION_CHECK=true trunk build --release`
-// in frontend/), the `people` binary at PEOPLE_BIN (default
-// target/debug/people), and the import cases in tests/cases, else in
-// ../shared/cases beside the repository, or in PEOPLE_CASES. When the
-// binary has `people user add`, the test creates a user and signs in.
+// Browser test of the import flow against a real `people serve` with a new
+// SQLite database and Debian's Chromium (see harness.mjs for what it needs).
 // Screenshots and the server log go to tests/artifacts/; KEEP_TEST_FILES=1
 // keeps the database and the browser profile under tmp/.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const DIST = process.env.PEOPLE_DIST ?? path.join(ROOT, 'frontend', 'dist');
-const PEOPLE_BIN = process.env.PEOPLE_BIN ?? path.join(ROOT, 'target', 'debug', 'people');
-// The workspace keeps a copy of the import cases in tests/cases.
-const CASES =
-  process.env.PEOPLE_CASES ??
-  [path.join(ROOT, 'tests', 'cases'), path.resolve(ROOT, '..', 'shared', 'cases')].find((dir) =>
-    existsSync(dir),
-  ) ??
-  path.join(ROOT, 'tests', 'cases');
-const ARTIFACTS = path.join(ROOT, 'tests', 'artifacts');
-const CHROMIUM = '/usr/bin/chromium';
-// Without the background-networking flags Chromium keeps trying to reach
-// outside hosts, which this machine's closed network refuses.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import * as harness from './harness.mjs';
 
+const { CASES, waitForText } = harness;
 const CONTACTS_CSV = path.join(CASES, '01-utf8-bom-header', 'contacts.csv');
 const ATTENDEES_CSV = path.join(CASES, '14-export-banner-skip-rows', 'attendees.csv');
 const NAMES_ONLY_CSV = path.join(CASES, '22-no-identifier-mapped', 'names-only.csv');
@@ -57,109 +23,12 @@ const EXPECTED_EMAILS = [
   'dev.patel@example.com',
   'emma.lindqvist@example.org',
 ];
-const TEST_USER = 'browser-test';
-const TEST_PASSWORD = 'browser-test-password';
 
-const SERVER_START_MS = 30_000;
-const STEP_MS = 30_000;
-
-let workDir;
-let server;
-let serverExit;
-let baseUrl;
-let credentials;
-let context;
+let run;
 let page;
-const pageErrors = [];
 
-// Returns a port that was free a moment ago on 127.0.0.1.
-async function freePort() {
-  const probe = net.createServer();
-  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-// Creates a user with `people user add` when the binary has accounts, and
-// returns the credentials, or null for a server without accounts.
-function createUser(databaseUrl) {
-  const result = spawnSync(PEOPLE_BIN, ['user', 'add', TEST_USER, '--database-url', databaseUrl], {
-    input: `${TEST_PASSWORD}\n`,
-    encoding: 'utf8',
-  });
-  if (result.status === 0) {
-    return { name: TEST_USER, password: TEST_PASSWORD };
-  }
-  if (/unrecognized subcommand/.test(result.stderr)) {
-    return null;
-  }
-  throw new Error(`people user add failed with status ${result.status}: ${result.stderr}`);
-}
-
-async function waitForHealth(url, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  let lastError = 'no response yet';
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) {
-      throw new Error(`people serve exited with status ${server.exitCode}; see ${ARTIFACTS}/server.log`);
-    }
-    try {
-      const response = await fetch(`${url}/api/health`);
-      const body = await response.json();
-      if (response.ok && body.status === 'ok') {
-        return;
-      }
-      lastError = `HTTP ${response.status} ${JSON.stringify(body)}`;
-    } catch (error) {
-      lastError = error.message;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`people serve did not become healthy in ${timeoutMs} ms: ${lastError}`);
-}
-
-async function stopServer() {
-  if (!server || server.exitCode !== null || server.signalCode !== null) {
-    return;
-  }
-  server.kill('SIGTERM');
-  const stopped = await Promise.race([
-    serverExit.then(() => true),
-    new Promise((resolve) => setTimeout(() => resolve(false), 5_000)),
-  ]);
-  if (!stopped) {
-    server.kill('SIGKILL');
-    await serverExit;
-  }
-}
-
-// Waits until the text of `locator` equals `expected`, and fails with the
-// last text seen.
-async function waitForText(locator, expected, timeoutMs = STEP_MS) {
-  const deadline = Date.now() + timeoutMs;
-  let actual;
-  while (Date.now() < deadline) {
-    actual = (await locator.first().textContent({ timeout: timeoutMs }).catch(() => null))?.trim();
-    if (actual === expected) {
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.equal(actual, expected, `text of ${locator} after ${timeoutMs} ms`);
-}
-
-async function screenshot(name) {
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
-}
-
-// Fetches an API path with the browser's cookies, so that a signed-in
-// session also signs in these requests.
-async function apiGet(apiPath) {
-  const response = await context.request.get(`${baseUrl}${apiPath}`);
-  assert.equal(response.status(), 200, `GET ${apiPath}: ${await response.text()}`);
-  return response.json();
-}
+const screenshot = (name) => harness.screenshot(run, name);
+const apiGet = (apiPath) => harness.apiGet(run, apiPath);
 
 function columnGroup(header) {
   return page.getByRole('group', { name: header, exact: true });
@@ -183,62 +52,20 @@ async function startImport() {
 }
 
 before(async () => {
-  assert.ok(existsSync(path.join(DIST, 'index.html')), `no frontend build in ${DIST}: run trunk build --release in frontend/`);
-  assert.ok(existsSync(PEOPLE_BIN), `no people binary at ${PEOPLE_BIN}: build it or set PEOPLE_BIN`);
   for (const file of [CONTACTS_CSV, ATTENDEES_CSV, NAMES_ONLY_CSV, FURIGANA_XLSX, MACOS_ZIP]) {
     assert.ok(existsSync(file), `case file not found: ${file}`);
   }
-
-  mkdirSync(ARTIFACTS, { recursive: true });
-  mkdirSync(path.join(ROOT, 'tmp'), { recursive: true });
-  workDir = mkdtempSync(path.join(ROOT, 'tmp', 'browser-test-'));
-  const databaseUrl = `sqlite://${workDir}/people.db`;
-  credentials = createUser(databaseUrl);
-
-  baseUrl = `http://127.0.0.1:${await freePort()}`;
-  const log = createWriteStream(path.join(ARTIFACTS, 'server.log'));
-  server = spawn(
-    PEOPLE_BIN,
-    ['serve', '--listen', baseUrl.slice('http://'.length), '--database-url', databaseUrl, '--static-dir', DIST],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  serverExit = once(server, 'exit');
-  server.stdout.pipe(log);
-  server.stderr.pipe(log);
-  await waitForHealth(baseUrl, SERVER_START_MS);
-
-  context = await chromium.launchPersistentContext(path.join(workDir, 'chromium-profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    env: { ...process.env, TMPDIR: path.join(ROOT, 'tmp') },
-    viewport: { width: 1280, height: 900 },
-  });
-  context.setDefaultTimeout(STEP_MS);
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  run = await harness.start('browser-test');
+  page = run.page;
 });
 
 after(async () => {
-  try {
-    await context?.close();
-  } finally {
-    await stopServer();
-    if (workDir && !process.env.KEEP_TEST_FILES) {
-      rmSync(workDir, { recursive: true, force: true });
-    }
-  }
+  await harness.stop(run);
 });
 
 test('import of the UTF-8 BOM contacts file', async (t) => {
   await t.test('app opens', async () => {
-    await page.goto(baseUrl);
-    if (credentials) {
-      await page.getByLabel('User name', { exact: true }).fill(credentials.name);
-      await page.getByLabel('Password', { exact: true }).fill(credentials.password);
-      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-      await page.getByText(`Signed in as ${credentials.name}`).waitFor();
-    }
+    await harness.signIn(run);
     await page.getByLabel('Upload file', { exact: true }).waitFor();
   });
 
@@ -477,6 +304,6 @@ test('rejected file shows the reason', async (t) => {
   });
 
   await t.test('page raised no errors', () => {
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(run.pageErrors, []);
   });
 });
