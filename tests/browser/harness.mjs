@@ -174,6 +174,20 @@ export async function waitForText(locator, expected, timeoutMs = STEP_MS) {
   assert.equal(actual, expected, `text of ${locator} after ${timeoutMs} ms`);
 }
 
+// Opens the import page and starts a new import if the last one is shown.
+export async function startImport(run) {
+  const { page } = run;
+  await page.getByRole('link', { name: 'Import', exact: true }).click();
+  const upload = page.getByLabel('Upload file', { exact: true });
+  const another = page.getByRole('button', { name: 'Start another import', exact: true });
+  // The page renders after the hash change, so wait for one of the two.
+  await upload.or(another).waitFor();
+  if (await another.isVisible()) {
+    await another.click();
+  }
+  await upload.waitFor();
+}
+
 // Uploads `file` on the import page, maps its columns as `mapping` says
 // (header text to field key, with an optional phone country), analyses it
 // and imports it with the given person type, Discard or Merge, and
@@ -185,14 +199,8 @@ export async function importFile(
   { file, personType, onMatch, mapping, valid, errors, tags, tagName, journey },
 ) {
   const { page } = run;
-  await page.getByRole('link', { name: 'Import', exact: true }).click();
-  const upload = page.getByLabel('Upload file', { exact: true });
-  const another = page.getByRole('button', { name: 'Start another import', exact: true });
-  await upload.or(another).waitFor();
-  if (await another.isVisible()) {
-    await another.click();
-  }
-  await upload.setInputFiles(file);
+  await startImport(run);
+  await page.getByLabel('Upload file', { exact: true }).setInputFiles(file);
   await page.getByRole('heading', { name: 'Map your data', exact: true }).waitFor();
   for (const [header, { field, country }] of Object.entries(mapping)) {
     const group = page.getByRole('group', { name: header, exact: true });

@@ -7,7 +7,17 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { CASES, apiGet, importFile, screenshot, signIn, start, stop, waitForText } from './harness.mjs';
+import {
+  CASES,
+  apiGet,
+  importFile,
+  screenshot,
+  signIn,
+  start,
+  startImport,
+  stop,
+  waitForText,
+} from './harness.mjs';
 
 const NEWSLETTER_CSV = path.join(CASES, '16-messy-emails', 'newsletter.csv');
 const CONTACTS_CSV = path.join(CASES, '01-utf8-bom-header', 'contacts.csv');
@@ -281,11 +291,7 @@ test('attributes and journeys pages', async (t) => {
   });
 
   await t.test('inactive journey is not offered', async () => {
-    await page.getByRole('link', { name: 'Import', exact: true }).click();
-    const another = page.getByRole('button', { name: 'Start another import', exact: true });
-    if (await another.isVisible()) {
-      await another.click();
-    }
+    await startImport(run);
     await page.getByLabel('Upload file', { exact: true }).setInputFiles(NEWSLETTER_CSV);
     await page.getByRole('heading', { name: 'Map your data', exact: true }).waitFor();
     await page

@@ -38,18 +38,7 @@ function fieldSelect(header) {
   return columnGroup(header).getByLabel('Profile field', { exact: true });
 }
 
-// Opens the import page and starts a new import if the last one is shown.
-async function startImport() {
-  await page.getByRole('link', { name: 'Import', exact: true }).click();
-  const upload = page.getByLabel('Upload file', { exact: true });
-  const another = page.getByRole('button', { name: 'Start another import', exact: true });
-  // The page renders after the hash change, so wait for one of the two.
-  await upload.or(another).waitFor();
-  if (await another.isVisible()) {
-    await another.click();
-  }
-  await upload.waitFor();
-}
+const startImport = () => harness.startImport(run);
 
 before(async () => {
   for (const file of [CONTACTS_CSV, ATTENDEES_CSV, NAMES_ONLY_CSV, FURIGANA_XLSX, MACOS_ZIP]) {
