@@ -7,7 +7,7 @@ use shared::wire::{MatchCounts, ProfileIdentifiers};
 use shared::PersonType;
 use sqlx::Row;
 
-use super::bulk::{match_identifiers, CHUNK_PROFILES};
+use super::bulk::{match_identifiers, max_parameters, CHUNK_PROFILES};
 use super::merge::Identifiers;
 use super::Store;
 
@@ -62,7 +62,7 @@ async fn person_types(
     person_ids: &[i64],
 ) -> sqlx::Result<HashMap<i64, PersonType>> {
     let mut types = HashMap::new();
-    for group in person_ids.chunks(1_000) {
+    for group in person_ids.chunks(max_parameters(connection)) {
         let list: Vec<String> = (1..=group.len()).map(|n| format!("${n}")).collect();
         let sql = format!(
             "select person_id, person_type from person where person_id in ({})",
