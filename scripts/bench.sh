@@ -54,10 +54,12 @@ done
 if $QUICK; then
     CSV_ROWS=20000
     XLSX_ROWS=4000
+    INTERNATIONAL_ROWS=5000
     MERGE_PROFILES=20000
 else
     CSV_ROWS=500000
     XLSX_ROWS=100000
+    INTERNATIONAL_ROWS=100000
     MERGE_PROFILES=1000000
 fi
 
@@ -67,7 +69,7 @@ export TMPDIR="$ROOT/tmp"
 mkdir -p "$TMPDIR"
 
 RUN_DIR="$ROOT/tmp/bench/run-$(date -u +%Y%m%dT%H%M%SZ)"
-DATA_DIR="$ROOT/tmp/bench/data-$CSV_ROWS-$XLSX_ROWS"
+DATA_DIR="$ROOT/tmp/bench/data-$CSV_ROWS-$XLSX_ROWS-$INTERNATIONAL_ROWS"
 DIST_DIR="$CARGO_TARGET_DIR/dist"
 BIN_DIR="$CARGO_TARGET_DIR/release"
 mkdir -p "$RUN_DIR"
@@ -103,12 +105,13 @@ if ! $MERGE_ONLY; then
 fi
 
 if ! $MERGE_ONLY; then
-    step "seeded files ($CSV_ROWS CSV rows, $XLSX_ROWS workbook rows)"
+    step "seeded files ($CSV_ROWS CSV rows, $XLSX_ROWS workbook rows, $INTERNATIONAL_ROWS international rows)"
     if [ -f "$DATA_DIR/files.json" ]; then
         echo "reusing $DATA_DIR"
     else
         rm -rf "$DATA_DIR"
-        node tests/bench/generate.mjs "$DATA_DIR" --csv-rows "$CSV_ROWS" --xlsx-rows "$XLSX_ROWS"
+        node tests/bench/generate.mjs "$DATA_DIR" --csv-rows "$CSV_ROWS" --xlsx-rows "$XLSX_ROWS" \
+            --international-rows "$INTERNATIONAL_ROWS"
     fi
 
     step "native analysis (shared, release build)"
@@ -116,6 +119,8 @@ if ! $MERGE_ONLY; then
         >"$RUN_DIR/native-csv.json"
     "$BIN_DIR/examples/bench_analyze" "$DATA_DIR/contacts.xlsx" "$DATA_DIR/settings-xlsx.json" 2 \
         >"$RUN_DIR/native-xlsx.json"
+    "$BIN_DIR/examples/bench_analyze" "$DATA_DIR/contacts-international.csv" "$DATA_DIR/settings-csv.json" 2 \
+        >"$RUN_DIR/native-international.json"
 
     step "analysis in headless Chromium"
     node tests/bench/browser.mjs --data "$DATA_DIR" --dist "$DIST_DIR" --people "$BIN_DIR/people" \

@@ -2,7 +2,8 @@
 # Installs what is missing and runs every check: formatting, clippy for
 # native and wasm32, the Rust tests (the store suite on SQLite and on the
 # local PostgreSQL), the shared tests in headless Chromium through
-# wasm-bindgen-test, and the browser tests against a release build.
+# wasm-bindgen-test, the browser tests against a release build, and the
+# benchmark harness in its small size.
 
 source "$(dirname "${BASH_SOURCE[0]}")/install.sh"
 cd "$ROOT"
@@ -46,6 +47,11 @@ build_frontend
 
 step "browser tests"
 (cd tests/browser && node --test)
+
+# The harness in its small size proves that every part of it still runs;
+# its figures mean little at that size. It reuses this script's builds.
+step "benchmark harness (small size)"
+CARGO_TARGET_DIR="$ROOT/target" bash scripts/bench.sh --quick
 
 echo
 echo "all checks passed"

@@ -490,6 +490,7 @@ async function main() {
   };
   const csv = path.join(DATA, files.csv.file);
   const xlsx = path.join(DATA, files.xlsx.file);
+  const international = path.join(DATA, files.international.file);
   try {
     log(`product app, CSV (${files.csv.rows} rows)`);
     results.app_csv = await bench.runApp(csv, FULL_MAPPED, { textDates: true });
@@ -500,6 +501,13 @@ async function main() {
     log('product worker alone, CSV');
     results.worker_csv = await bench.runBenchPage('product', csv, settings.csv);
     log(`  analysis ${Math.round(results.worker_csv.analysis_ms)} ms`);
+
+    log(`reference pipeline, international CSV (${files.international.rows} rows)`);
+    results.reference_international = await bench.runBenchPage('reference', international, settings.csv);
+    log(`  ${Math.round(results.reference_international.elapsed_ms)} ms`);
+    log('product worker alone, international CSV');
+    results.worker_international = await bench.runBenchPage('product', international, settings.csv);
+    log(`  analysis ${Math.round(results.worker_international.analysis_ms)} ms`);
 
     log(`product app, XLSX (${files.xlsx.cells} cells)`);
     results.app_xlsx = await bench.runApp(xlsx, FULL_MAPPED, { textDates: false });

@@ -1,7 +1,8 @@
 // Writes the seeded benchmark files into a folder: contacts.csv,
-// contacts.xlsx and the analysis settings of each, as JSON.
+// contacts.xlsx, contacts-international.csv (phones of all regions) and
+// the analysis settings of each, as JSON.
 //
-//   node generate.mjs OUT_DIR --csv-rows N --xlsx-rows N
+//   node generate.mjs OUT_DIR --csv-rows N --xlsx-rows N [--international-rows N]
 //
 // The same arguments always give byte-identical files: the rows come from
 // a seeded generator and SheetJS dates every zip entry 1980-01-01.
@@ -26,25 +27,27 @@ const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 
 const CSV_SEED = 20261204;
 const XLSX_SEED = 20261205;
+const INTERNATIONAL_SEED = 20261206;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     'csv-rows': { type: 'string', default: '500000' },
     'xlsx-rows': { type: 'string', default: '100000' },
+    'international-rows': { type: 'string', default: '100000' },
   },
 });
 if (positionals.length !== 1) {
-  console.error('usage: node generate.mjs OUT_DIR [--csv-rows N] [--xlsx-rows N]');
+  console.error('usage: node generate.mjs OUT_DIR [--csv-rows N] [--xlsx-rows N] [--international-rows N]');
   process.exit(2);
 }
 const outDir = path.resolve(positionals[0]);
 const csvRows = Number(values['csv-rows']);
 const xlsxRows = Number(values['xlsx-rows']);
+const internationalRows = Number(values['international-rows']);
 mkdirSync(outDir, { recursive: true });
 
-async function writeCsv(file, rows) {
-  const generator = new ContactGenerator(CSV_SEED);
+async function writeCsv(file, rows, generator) {
   const out = createWriteStream(file);
   let chunk = `${HEADERS.map(csvField).join(',')}\n`;
   for (let index = 0; index < rows; index += 1) {
@@ -77,7 +80,9 @@ function writeXlsx(file, rows) {
 
 const csvFile = path.join(outDir, 'contacts.csv');
 const xlsxFile = path.join(outDir, 'contacts.xlsx');
-await writeCsv(csvFile, csvRows);
+const internationalFile = path.join(outDir, 'contacts-international.csv');
+await writeCsv(csvFile, csvRows, new ContactGenerator(CSV_SEED));
+await writeCsv(internationalFile, internationalRows, new ContactGenerator(INTERNATIONAL_SEED, { international: true }));
 writeXlsx(xlsxFile, xlsxRows);
 
 const csvBytes = statSync(csvFile).size;
@@ -95,6 +100,12 @@ for (const [name, value] of Object.entries(settings)) {
 }
 const summary = {
   csv: { file: path.basename(csvFile), rows: csvRows, bytes: csvBytes, columns: HEADERS.length },
+  international: {
+    file: path.basename(internationalFile),
+    rows: internationalRows,
+    bytes: statSync(internationalFile).size,
+    columns: HEADERS.length,
+  },
   xlsx: {
     file: path.basename(xlsxFile),
     rows: xlsxRows,

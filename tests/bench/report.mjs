@@ -63,7 +63,11 @@ function firstRun(native) {
   return native.runs[0];
 }
 
-const native = { csv: load('native-csv.json'), xlsx: load('native-xlsx.json') };
+const native = {
+  csv: load('native-csv.json'),
+  xlsx: load('native-xlsx.json'),
+  international: load('native-international.json'),
+};
 const browser = load('browser.json');
 const merges = { sqlite: load('merge-sqlite.json'), postgres: load('merge-postgres.json') };
 
@@ -102,6 +106,28 @@ if (browser) {
   figure('CSV', 'reference / product worker', times(reference.elapsed_ms / worker.analysis_ms));
   target('CSV analysis ≥ 2× faster than the reference', times(csvSpeedup), '≥ 2×', csvSpeedup >= 2,
     `worker alone ${times(reference.elapsed_ms / worker.analysis_ms)}`);
+
+  const workerI = browser.worker_international;
+  const referenceI = browser.reference_international;
+  if (workerI && referenceI) {
+    figure('international CSV', 'file', `${megabytes(files.international.bytes)}, ${files.international.rows.toLocaleString('en-US')} rows, mobile numbers of all 245 regions`);
+    figure('international CSV', 'product worker alone: analysis task', seconds(workerI.analysis_ms),
+      `${workerPhases(workerI)}; renderer CPU ${seconds(workerI.renderer_cpu_ms)}`);
+    figure('international CSV', 'reference pipeline: file chosen to result', seconds(referenceI.elapsed_ms),
+      `renderer CPU ${seconds(referenceI.renderer_cpu_ms)}`);
+    figure('international CSV', 'summary (worker)', JSON.stringify(workerI.summary));
+    figure('international CSV', 'summary (reference)', JSON.stringify(referenceI.summary));
+    const internationalSpeedup = referenceI.elapsed_ms / workerI.analysis_ms;
+    figure('international CSV', 'reference / product worker', times(internationalSpeedup));
+    if (native.international) {
+      const nativeI = firstRun(native.international);
+      figure('international CSV', 'native read_file + analyze + JSON, first run', seconds(nativeI.total_ms),
+        `later runs ${native.international.runs.slice(1).map((run) => seconds(run.total_ms)).join(', ')}; peak RSS ${megabytes(native.international.peak_rss_bytes)}`);
+      figure('international CSV', 'wasm speed / native', times(nativeI.total_ms / workerI.analysis_ms));
+    }
+    figure('international CSV', 'worker wasm memory after the analysis', megabytes(workerI.worker_wasm_bytes),
+      `${times(workerI.worker_wasm_bytes / files.international.bytes)} the file`);
+  }
 
   const appX = browser.app_xlsx;
   const workerX = browser.worker_xlsx;

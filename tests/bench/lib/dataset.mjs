@@ -4,6 +4,14 @@
 // Every name, email domain (example.com/.org/.net) and phone number is
 // invented. The same seed and row count always give the same rows.
 
+import { createRequire } from 'node:module';
+
+import { getCountryCallingCode } from 'libphonenumber-js';
+
+// An example mobile number of each of the 245 regions of libphonenumber's
+// metadata, keyed by ISO 3166 code.
+const MOBILE_EXAMPLES = Object.entries(createRequire(import.meta.url)('libphonenumber-js/examples.mobile.json'));
+
 /** Default country of phone numbers written without an international prefix. */
 export const PHONE_COUNTRY = 'DE';
 
@@ -128,11 +136,14 @@ function asciiLocal(text) {
  * Generates contact rows. Each row is an object keyed by header; `phone`
  * cells of the workbook may be numbers (a spreadsheet that dropped the
  * leading + or 0) and `birthday` may be a Date, as `forWorkbook` asks.
+ * With `international`, every phone is a mobile number of a random one of
+ * the 245 regions, written with its international prefix.
  */
 export class ContactGenerator {
-  constructor(seed, { forWorkbook = false } = {}) {
+  constructor(seed, { forWorkbook = false, international = false } = {}) {
     this.random = seededRandom(seed);
     this.forWorkbook = forWorkbook;
+    this.international = international;
     this.people = [];
     this.nextCustomer = 1_000_000;
   }
@@ -151,6 +162,9 @@ export class ContactGenerator {
 
   /** A new German number: trunk prefix with its 0, subscriber digits, E.164. */
   newPhone() {
+    if (this.international) {
+      return this.internationalPhone();
+    }
     if (this.random() < 0.7) {
       const prefix = this.pick(MOBILE_PREFIXES);
       const subscriber = this.digits(prefix.startsWith('15') ? 8 : 7 + Math.floor(this.random() * 2));
@@ -161,8 +175,21 @@ export class ContactGenerator {
     return { trunk: `0${area.code}`, subscriber, e164: `+49${area.code}${subscriber}` };
   }
 
+  /**
+   * Returns a region's example mobile number with its last three digits replaced,
+   * which keeps most of them valid in the region's plan.
+   */
+  internationalPhone() {
+    const [region, example] = this.pick(MOBILE_EXAMPLES);
+    const national = `${example.slice(0, -3)}${this.digits(3)}`;
+    return { text: `+${getCountryCallingCode(region)} ${national}` };
+  }
+
   /** One of the ways people write a German number, or an invalid value. */
   phoneText(phone) {
+    if (phone.text) {
+      return phone.text;
+    }
     const roll = this.random();
     const { trunk, subscriber } = phone;
     const national = trunk.slice(1);
@@ -261,12 +288,13 @@ export class ContactGenerator {
     } else {
       this.people[Math.floor(this.random() * this.people.length)] = person;
     }
-    const phoneCell = this.random() < 0.05 ? this.foreignPhone() : this.phoneCell(phone);
+    const foreign = !this.international && this.random() < 0.05;
+    const phoneCell = foreign ? this.foreignPhone() : this.phoneCell(phone);
     return this.row({ ...person, phone: phoneCell });
   }
 
   phoneCell(phone) {
-    if (this.forWorkbook && this.random() < 0.3) {
+    if (this.forWorkbook && !this.international && this.random() < 0.3) {
       // A numeric cell: the spreadsheet dropped the + or the leading 0.
       const digits = this.random() < 0.5 ? phone.e164.slice(1) : `${phone.trunk.slice(1)}${phone.subscriber}`;
       return Number(digits);
