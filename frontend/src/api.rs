@@ -2,6 +2,7 @@
 //! origin as the app.
 
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::fmt;
 
 use gloo_net::http::{Request, RequestBuilder, Response};
@@ -12,6 +13,7 @@ use shared::wire::{
     ApiError, BatchReceipt, CommitRequest, ImportCreated, ImportEntry, MatchCounts, NewImport,
     Page, Person,
 };
+use shared::ColumnMapping;
 use wasm_bindgen::JsValue;
 
 /// Header that carries the session's CSRF token on state-changing requests
@@ -147,6 +149,43 @@ pub async fn sign_out() -> Result<(), ApiFailure> {
 /// status without a body to read, such as 204.
 pub(crate) async fn send_without_body(request: RequestBuilder) -> Result<(), ApiFailure> {
     let response = with_csrf_token(request)
+        .send()
+        .await
+        .map_err(|error| ApiFailure::Network(error.to_string()))?;
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(read_failure(response).await)
+    }
+}
+
+/// A mapping saved for a set of headers, as `/api/mappings` stores it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SavedMapping {
+    pub headers: Vec<String>,
+    pub mapping: BTreeMap<String, ColumnMapping>,
+}
+
+/// Fetches the user's saved mapping for `headers`:
+/// `POST /api/mappings/lookup`.
+pub async fn find_saved_mapping(headers: &[String]) -> Result<Option<SavedMapping>, ApiFailure> {
+    #[derive(Serialize)]
+    struct HeaderSet<'a> {
+        headers: &'a [String],
+    }
+    send_json(
+        Request::post("/api/mappings/lookup"),
+        &HeaderSet { headers },
+    )
+    .await
+}
+
+/// Saves the user's mapping for its headers: `PUT /api/mappings`.
+pub async fn save_mapping(saved: &SavedMapping) -> Result<(), ApiFailure> {
+    let request = with_csrf_token(Request::put("/api/mappings"))
+        .json(saved)
+        .map_err(|error| ApiFailure::Network(error.to_string()))?;
+    let response = request
         .send()
         .await
         .map_err(|error| ApiFailure::Network(error.to_string()))?;

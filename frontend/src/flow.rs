@@ -11,6 +11,7 @@ use shared::{PersonType, ReadChoices, Settings, MAX_UPLOAD_BYTES};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::File;
 
+use crate::api::{self, SavedMapping};
 use crate::bridge::{js_error_text, AnalysisWorker, ProfileTexts, TaskReply, WorkerFailure};
 use crate::display::format_bytes;
 use crate::mapping::state::{MappingProblem, MappingState};
@@ -190,7 +191,11 @@ impl ImportFlow {
                     self.notices.clear();
                     self.mapping.update(|mapping| {
                         *mapping = MappingState::carry_over(&preview.headers, mapping);
+                        if mapping.untouched() {
+                            mapping.suggest(&preview.suggestions);
+                        }
                     });
+                    self.offer_saved_mapping(preview.headers.clone());
                     self.preview.set(Some(preview));
                 }
                 Ok(TaskReply {
@@ -204,6 +209,52 @@ impl ImportFlow {
                     self.preview.set(None);
                     self.notices.show(failure.to_string());
                 }
+            }
+        });
+    }
+
+    /// Looks up the mapping the person saved for `headers` and offers it
+    /// in place of the suggestions, unless they have chosen fields since.
+    fn offer_saved_mapping(self, headers: Vec<String>) {
+        spawn_local(async move {
+            let saved = match api::find_saved_mapping(&headers).await {
+                Ok(saved) => saved,
+                Err(failure) => {
+                    log::warn!("saved mapping lookup failed: {failure}");
+                    return;
+                }
+            };
+            let Some(saved) = saved else {
+                return;
+            };
+            let same_file = self.preview.with_untracked(|preview| {
+                preview
+                    .as_ref()
+                    .is_some_and(|preview| preview.headers == headers)
+            });
+            if same_file && self.mapping.with_untracked(MappingState::untouched) {
+                self.mapping
+                    .update(|mapping| mapping.apply_saved(&saved.mapping));
+            }
+        });
+    }
+
+    /// Saves the mapping of `settings` for the preview's headers, so that
+    /// the next file with the same headers is offered it.
+    fn save_mapping(self, settings: &Settings) {
+        let Some(headers) = self
+            .preview
+            .with_untracked(|preview| preview.as_ref().map(|preview| preview.headers.clone()))
+        else {
+            return;
+        };
+        let saved = SavedMapping {
+            headers,
+            mapping: settings.mapping.clone(),
+        };
+        spawn_local(async move {
+            if let Err(failure) = api::save_mapping(&saved).await {
+                log::warn!("saving the mapping failed: {failure}");
             }
         });
     }
@@ -250,6 +301,7 @@ impl ImportFlow {
         };
         self.notices.clear();
         self.clear_analysis();
+        self.save_mapping(&settings);
         self.stage.set(Some(Stage::Reading));
         let task = Task::Analyze {
             file_name: file.name(),

@@ -10,6 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use shared::suggest::{suggest_mapping, ColumnSuggestion};
 use shared::wire::{ProfileIdentifiers, BATCH_PROFILES};
 use shared::{
     Analysis, Cell, ProfileDraft, ReadChoices, RecordError, Rejection, Settings, SourceInfo,
@@ -120,6 +121,9 @@ pub struct Preview {
     /// The first [`PREVIEW_ROWS`] rows below the header.
     pub rows: Vec<PreviewRow>,
     pub info: SourceInfo,
+    /// The mapping assistant's suggestion for each column that has one.
+    #[serde(default)]
+    pub suggestions: Vec<ColumnSuggestion>,
 }
 
 /// One row of a preview.
@@ -158,6 +162,7 @@ impl Preview {
             data_rows: u32::try_from(table.rows.len()).unwrap_or(u32::MAX),
             rows: preview_rows,
             info: table.info.clone(),
+            suggestions: suggest_mapping(table),
         }
     }
 

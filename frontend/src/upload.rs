@@ -354,6 +354,7 @@ fn PreviewTable(
         data_rows,
         rows,
         info,
+        suggestions: _,
     } = preview;
     let shown = rows.len();
     view! {

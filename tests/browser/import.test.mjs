@@ -282,6 +282,9 @@ test('rejected file shows the reason', async (t) => {
     await columnGroup('First Name').waitFor();
     await fieldSelect('First Name').selectOption('first_name');
     await fieldSelect('City').selectOption('city');
+    // The mapping assistant maps the Email column; this person leaves it out.
+    assert.equal(await fieldSelect('Email').inputValue(), 'email');
+    await fieldSelect('Email').selectOption('');
     await page.getByRole('button', { name: 'Analyze', exact: true }).click();
     const alert = page.getByRole('alert').locator('p').first();
     await alert.waitFor();

@@ -125,6 +125,13 @@ fn ColumnMapping(
                     "Undo"
                 </button>
             </div>
+            {move || {
+                flow.mapping
+                    .with(|mapping| {
+                        mapping.columns.get(index).and_then(|column| column.proposed.clone())
+                    })
+                    .map(|proposal| view! { <p class="proposal">{proposal.describe()}</p> })
+            }}
             {move || field_option(index, choice.get())}
         </fieldset>
     }

@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use shared::suggest::{ColumnSuggestion, SuggestionSource};
 use shared::{ColumnMapping, FieldKey, ProfileField};
 
 /// Mapping target of one column.
@@ -114,6 +115,48 @@ pub struct ColumnMap {
     pub tags_delimiter: String,
     /// Name of the custom attribute.
     pub custom_name: String,
+    /// Origin of the current choice when the app made it for the person,
+    /// shown until they change it.
+    pub proposed: Option<Proposal>,
+}
+
+/// A choice that the app made for the person, who accepts or changes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Proposal {
+    /// The mapping assistant's suggestion, with its caveat.
+    Suggested {
+        source: SuggestionSource,
+        note: Option<String>,
+    },
+    /// The mapping the person saved for a file with the same headers.
+    Saved,
+}
+
+impl Proposal {
+    /// Returns the sentence that the column shows under its field select.
+    pub fn describe(&self) -> String {
+        let origin = match self {
+            Proposal::Suggested {
+                source: SuggestionSource::Header,
+                ..
+            } => "Suggested from the column name.",
+            Proposal::Suggested {
+                source: SuggestionSource::HeaderAndValues,
+                ..
+            } => "Suggested from the column name and its values.",
+            Proposal::Suggested {
+                source: SuggestionSource::Values,
+                ..
+            } => "Suggested from the column's values.",
+            Proposal::Saved => "Your mapping from the last file with these columns.",
+        };
+        match self {
+            Proposal::Suggested {
+                note: Some(note), ..
+            } => format!("{origin} {}.", sentence_case(note.trim_end_matches('.'))),
+            _ => origin.to_owned(),
+        }
+    }
 }
 
 /// A text option of a column that an input edits.
@@ -203,6 +246,7 @@ impl MappingState {
         let previous = column.choice;
         self.apply(index, choice);
         self.columns[index].history.push(previous);
+        self.columns[index].proposed = None;
     }
 
     /// Restores the previous choice of column `index`. A restored built-in
@@ -241,10 +285,104 @@ impl MappingState {
                 let moved = self.columns[holder].clone();
                 self.columns[holder].history.push(choice);
                 self.columns[holder].choice = Choice::Unmapped;
+                self.columns[holder].proposed = None;
                 self.columns[index].take_option_from(field, &moved);
             }
         }
         self.columns[index].choice = choice;
+    }
+
+    /// Returns whether the person has made no choice yet, so that every
+    /// column is unmapped or carries a proposal.
+    pub fn untouched(&self) -> bool {
+        self.columns
+            .iter()
+            .all(|column| column.choice == Choice::Unmapped || column.proposed.is_some())
+    }
+
+    /// Maps the unmapped columns to the mapping assistant's suggestions,
+    /// marked as proposals. A suggested built-in field that another column
+    /// is mapped to already is left out.
+    pub fn suggest(&mut self, suggestions: &[ColumnSuggestion]) {
+        for suggestion in suggestions {
+            let FieldKey::Standard(field) = &suggestion.field else {
+                continue;
+            };
+            let field = *field;
+            let Some(column) = self.columns.get(suggestion.column) else {
+                continue;
+            };
+            if column.choice != Choice::Unmapped {
+                continue;
+            }
+            let taken = self
+                .columns
+                .iter()
+                .any(|other| other.choice == Choice::Field(field));
+            let choice = match (taken, field.is_multi_valued()) {
+                (false, _) => Choice::Field(field),
+                (true, true) => Choice::Additional(field),
+                (true, false) => continue,
+            };
+            let column = &mut self.columns[suggestion.column];
+            column.choice = choice;
+            if let Some(option) = &suggestion.option {
+                match field {
+                    ProfileField::BirthDate => column.date_format = date_format_choice(option),
+                    ProfileField::Tags => column.tags_delimiter.clone_from(option),
+                    _ => {}
+                }
+            }
+            column.proposed = Some(Proposal::Suggested {
+                source: suggestion.source,
+                note: suggestion.note.clone(),
+            });
+        }
+    }
+
+    /// Replaces the mapping with one the person saved for the same headers,
+    /// keyed as [`column_key`] describes, marked as proposals. Keys that
+    /// name no column are ignored.
+    pub fn apply_saved(&mut self, saved: &BTreeMap<String, ColumnMapping>) {
+        let headers: Vec<String> = self
+            .columns
+            .iter()
+            .map(|column| column.header.clone())
+            .collect();
+        let mut mapped: Vec<ProfileField> = Vec::new();
+        for (index, column) in self.columns.iter_mut().enumerate() {
+            *column = ColumnMap {
+                header: column.header.clone(),
+                ..ColumnMap::default()
+            };
+            let Some(mapping) = saved.get(&column_key(&headers, index)) else {
+                continue;
+            };
+            let option = mapping.option.clone().unwrap_or_default();
+            column.choice = match &mapping.field {
+                FieldKey::Custom(name) => {
+                    column.custom_name.clone_from(name);
+                    Choice::Custom
+                }
+                FieldKey::Standard(field) if mapped.contains(field) => {
+                    if !field.is_multi_valued() {
+                        continue;
+                    }
+                    Choice::Additional(*field)
+                }
+                FieldKey::Standard(field) => {
+                    mapped.push(*field);
+                    Choice::Field(*field)
+                }
+            };
+            match mapping.field {
+                FieldKey::Standard(ProfileField::Phone) => column.phone_country = option,
+                FieldKey::Standard(ProfileField::BirthDate) => column.date_format = option,
+                FieldKey::Standard(ProfileField::Tags) => column.tags_delimiter = option,
+                _ => {}
+            }
+            column.proposed = Some(Proposal::Saved);
+        }
     }
 
     /// Builds the settings mapping, keyed as [`column_key`] describes.
@@ -320,6 +458,35 @@ impl ColumnMap {
             _ => String::new(),
         };
         Ok(Some(option).filter(|option| !option.is_empty()))
+    }
+}
+
+/// Returns the date select's spelling of a date format option. The
+/// analysis reads `.`, `/` and `-` alike, so `DD/MM/YYYY` is the select's
+/// `DD.MM.YYYY`.
+pub fn date_format_choice(format: &str) -> String {
+    let year = if format.contains("YYYY") {
+        "YYYY"
+    } else {
+        "YY"
+    };
+    if format.starts_with("DD") {
+        format!("DD.MM.{year}")
+    } else if format.starts_with("MM") {
+        format!("MM/DD/{year}")
+    } else if format.starts_with("YYYY") {
+        "YYYY-MM-DD".to_owned()
+    } else {
+        format.to_owned()
+    }
+}
+
+/// Returns `text` with its first letter in upper case.
+fn sentence_case(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
@@ -567,6 +734,112 @@ mod tests {
                 "country {value:?} should be rejected"
             );
         }
+    }
+
+    fn suggestion(column: usize, field: ProfileField, option: Option<&str>) -> ColumnSuggestion {
+        ColumnSuggestion {
+            column,
+            field: FieldKey::Standard(field),
+            option: option.map(str::to_owned),
+            source: SuggestionSource::Header,
+            note: None,
+        }
+    }
+
+    #[test]
+    fn suggest_fills_unmapped_columns() {
+        let mut mapping = state(&["E-Mail", "Geburtsdatum", "Notes"]);
+        mapping.suggest(&[
+            suggestion(0, ProfileField::Email, None),
+            suggestion(1, ProfileField::BirthDate, Some("DD.MM.YYYY")),
+        ]);
+        assert_eq!(
+            mapping.columns[0].choice,
+            Choice::Field(ProfileField::Email)
+        );
+        assert_eq!(
+            mapping.columns[1].choice,
+            Choice::Field(ProfileField::BirthDate)
+        );
+        assert_eq!(mapping.columns[1].date_format, "DD.MM.YYYY");
+        assert_eq!(mapping.columns[2].choice, Choice::Unmapped);
+        assert!(mapping.columns[0].proposed.is_some());
+        assert!(mapping.untouched());
+    }
+
+    #[test]
+    fn suggest_keeps_chosen_fields() {
+        let mut mapping = state(&["Mail", "Email", "City"]);
+        mapping.choose(0, Choice::Field(ProfileField::Email));
+        mapping.choose(2, Choice::Field(ProfileField::City));
+        mapping.suggest(&[
+            suggestion(1, ProfileField::Email, None),
+            suggestion(2, ProfileField::Country, None),
+        ]);
+        assert_eq!(
+            mapping.columns[1].choice,
+            Choice::Additional(ProfileField::Email)
+        );
+        assert_eq!(mapping.columns[2].choice, Choice::Field(ProfileField::City));
+        assert!(mapping.columns[2].proposed.is_none());
+        assert!(!mapping.untouched());
+    }
+
+    #[test]
+    fn choose_clears_proposal() {
+        let mut mapping = state(&["Email", "Phone"]);
+        mapping.suggest(&[
+            suggestion(0, ProfileField::Email, None),
+            suggestion(1, ProfileField::Phone, None),
+        ]);
+        mapping.choose(1, Choice::Field(ProfileField::Email));
+        assert_eq!(mapping.columns[0].choice, Choice::Unmapped);
+        assert!(mapping.columns[0].proposed.is_none());
+        assert!(mapping.columns[1].proposed.is_none());
+        mapping.undo(1);
+        assert_eq!(
+            mapping.columns[1].choice,
+            Choice::Field(ProfileField::Phone)
+        );
+    }
+
+    #[test]
+    fn apply_saved_round_trips() {
+        let mut chosen = state(&["Mail", "Tel", "Tel", "Firma"]);
+        chosen.choose(0, Choice::Field(ProfileField::Email));
+        chosen.choose(1, Choice::Field(ProfileField::Phone));
+        chosen.columns[1].phone_country = "DE".into();
+        chosen.choose(2, Choice::Additional(ProfileField::Phone));
+        chosen.choose(3, Choice::Custom);
+        chosen.columns[3].custom_name = "company".into();
+        let saved = chosen.to_mapping().unwrap();
+
+        let mut offered = state(&["Mail", "Tel", "Tel", "Firma"]);
+        offered.apply_saved(&saved);
+        assert_eq!(offered.to_mapping().unwrap(), saved);
+        assert_eq!(offered.columns[1].phone_country, "DE");
+        assert_eq!(offered.columns[3].proposed, Some(Proposal::Saved));
+        assert!(offered.untouched());
+    }
+
+    #[test]
+    fn proposal_describes_note() {
+        let proposal = Proposal::Suggested {
+            source: SuggestionSource::Header,
+            note: Some("the dates read both ways".into()),
+        };
+        assert_eq!(
+            proposal.describe(),
+            "Suggested from the column name. The dates read both ways."
+        );
+    }
+
+    #[test]
+    fn date_format_choice_uses_select_values() {
+        assert_eq!(date_format_choice("DD/MM/YYYY"), "DD.MM.YYYY");
+        assert_eq!(date_format_choice("DD-MM-YY"), "DD.MM.YY");
+        assert_eq!(date_format_choice("MM.DD.YYYY"), "MM/DD/YYYY");
+        assert_eq!(date_format_choice("YYYY/MM/DD"), "YYYY-MM-DD");
     }
 
     #[test]

@@ -1,0 +1,102 @@
+// Browser test of the mapping assistant: fields suggested from German
+// headers and from values, the suggested date format with its caveat, and
+// the saved mapping offered again for a file with the same headers.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { signIn, start, startImport, stop, waitForText } from './harness.mjs';
+
+// "Kontakt" names no field, so its emails are recognised by their values.
+const GERMAN_CSV = [
+  'Vorname,Nachname,Kontakt,Handy,Geburtsdatum,Notiz',
+  'Jürgen,Weber,juergen.weber@example.com,+49 151 12345678,01.02.1980,',
+  'Elif,Yılmaz,elif.yilmaz@example.org,+49 170 1234567,03.04.1975,VIP',
+  'Lukas,Krüger,lukas.krueger@example.net,+49 160 1234567,05.06.1990,',
+  '',
+].join('\n');
+
+let run;
+let file;
+
+before(async () => {
+  run = await start('assistant-test');
+  await signIn(run);
+  file = path.join(run.workDir, 'kontakte.csv');
+  writeFileSync(file, GERMAN_CSV);
+});
+
+after(async () => {
+  await stop(run);
+});
+
+function column(header) {
+  return run.page.getByRole('group', { name: header, exact: true });
+}
+
+async function fieldOf(header) {
+  return column(header).getByLabel('Profile field', { exact: true }).inputValue();
+}
+
+test('mapping assistant', async (t) => {
+  const { page } = run;
+
+  await t.test('fields are suggested', async () => {
+    await startImport(run);
+    await page.getByLabel('Upload file', { exact: true }).setInputFiles(file);
+    await page.getByRole('heading', { name: 'Map your data', exact: true }).waitFor();
+    await column('Vorname').locator('.proposal').waitFor();
+    assert.equal(await fieldOf('Vorname'), 'first_name');
+    assert.equal(await fieldOf('Nachname'), 'last_name');
+    assert.equal(await fieldOf('Kontakt'), 'email');
+    assert.equal(await fieldOf('Handy'), 'phone');
+    assert.equal(await fieldOf('Geburtsdatum'), 'birth_date');
+    assert.equal(await fieldOf('Notiz'), '', 'a column the assistant cannot place stays unmapped');
+    await waitForText(column('Vorname').locator('.proposal'), 'Suggested from the column name.');
+    await waitForText(column('Kontakt').locator('.proposal'), "Suggested from the column's values.");
+  });
+
+  await t.test('date format is suggested', async () => {
+    const dates = column('Geburtsdatum');
+    assert.equal(await dates.getByLabel('Date format', { exact: true }).inputValue(), 'DD.MM.YYYY');
+    const proposal = (await dates.locator('.proposal').textContent()).trim();
+    assert.match(proposal, /^Suggested from the column name\. The dates read as DD\.MM\.YYYY or MM\.DD\.YYYY/);
+  });
+
+  await t.test('changed field drops the mark', async () => {
+    await column('Nachname').getByLabel('Profile field', { exact: true }).selectOption('middle_name');
+    await column('Nachname').locator('.proposal').waitFor({ state: 'detached' });
+    await column('Nachname').getByRole('button', { name: 'Undo', exact: true }).click();
+    assert.equal(await fieldOf('Nachname'), 'last_name');
+  });
+
+  await t.test('suggested mapping analyses', async () => {
+    await page.getByRole('button', { name: 'Analyze', exact: true }).click();
+    await waitForText(page.getByLabel('Valid records', { exact: true }), '3');
+    await waitForText(page.getByLabel('Error records', { exact: true }), '0');
+  });
+
+  await t.test('saved mapping is offered again', async () => {
+    await column('Notiz').getByLabel('Profile field', { exact: true }).selectOption('custom');
+    await column('Notiz').getByLabel('Attribute name', { exact: true }).fill('note');
+    await page.getByRole('button', { name: 'Analyze', exact: true }).click();
+    await page.getByLabel('Valid records', { exact: true }).waitFor();
+
+    await page.getByRole('link', { name: 'Persons', exact: true }).click();
+    await startImport(run);
+    const secondFile = path.join(run.workDir, 'kontakte-2.csv');
+    writeFileSync(secondFile, GERMAN_CSV.replace('Jürgen', 'Jörg'));
+    await page.getByLabel('Upload file', { exact: true }).setInputFiles(secondFile);
+    await page.getByRole('heading', { name: 'Map your data', exact: true }).waitFor();
+    await waitForText(column('Notiz').locator('.proposal'), 'Your mapping from the last file with these columns.');
+    assert.equal(await fieldOf('Notiz'), 'custom');
+    assert.equal(await column('Notiz').getByLabel('Attribute name', { exact: true }).inputValue(), 'note');
+    assert.equal(await fieldOf('Kontakt'), 'email');
+  });
+
+  await t.test('page raised no errors', () => {
+    assert.deepEqual(run.pageErrors, []);
+  });
+});
