@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use gloo_net::http::{Request, RequestBuilder, Response};
-use js_sys::JsString;
+use js_sys::Uint8Array;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use shared::wire::{
@@ -207,13 +207,21 @@ pub async fn create_import(new: &NewImport) -> Result<ImportCreated, ApiFailure>
 pub async fn put_batch(
     import_id: i64,
     batch_number: u32,
-    profiles_json: &JsString,
+    profiles_json: &Uint8Array,
 ) -> Result<BatchReceipt, ApiFailure> {
     let url = format!("/api/imports/{import_id}/batches/{batch_number}");
     let body = gzip(profiles_json).await.map_err(|error| {
         ApiFailure::Network(format!("cannot compress batch {batch_number}: {error:?}"))
     })?;
-    let response = with_csrf_token(Request::put(&url))
+    send_gzip_json(Request::put(&url), &body).await
+}
+
+/// Sends a gzip-compressed JSON body.
+async fn send_gzip_json<T: DeserializeOwned>(
+    request: RequestBuilder,
+    body: &Uint8Array,
+) -> Result<T, ApiFailure> {
+    let response = with_csrf_token(request)
         .header("Content-Type", "application/json")
         .header("Content-Encoding", "gzip")
         .body(JsValue::from(body))
@@ -241,17 +249,17 @@ extern "C" {
     fn writable(this: &CompressionStream) -> web_sys::WritableStream;
 }
 
-/// Compresses text with the browser's own gzip (`CompressionStream`), so
+/// Compresses bytes with the browser's own gzip (`CompressionStream`), so
 /// the work runs outside the WebAssembly module and adds nothing to it.
-async fn gzip(text: &JsString) -> Result<js_sys::Uint8Array, JsValue> {
-    let parts = js_sys::Array::of1(text);
-    let blob = web_sys::Blob::new_with_str_sequence(&parts)?;
+async fn gzip(bytes: &Uint8Array) -> Result<Uint8Array, JsValue> {
+    let parts = js_sys::Array::of1(bytes);
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts)?;
     let compression = CompressionStream::new("gzip")?;
     let pair = web_sys::ReadableWritablePair::new(&compression.readable(), &compression.writable());
     let compressed = blob.stream().pipe_through(&pair);
     let response = web_sys::Response::new_with_opt_readable_stream(Some(&compressed))?;
     let buffer = wasm_bindgen_futures::JsFuture::from(response.array_buffer()?).await?;
-    Ok(js_sys::Uint8Array::new(&buffer))
+    Ok(Uint8Array::new(&buffer))
 }
 
 /// Applies the uploaded batches: `POST /api/imports/{id}/commit`. The
@@ -261,11 +269,18 @@ pub async fn commit_import(import_id: i64, batch_count: u32) -> Result<ImportEnt
     send_json(Request::post(&url), &CommitRequest { batch_count }).await
 }
 
-/// Counts how many file profiles match stored profiles:
-/// `POST /api/matches` with a JSON array of profile identifiers. Only the
-/// identifiers leave the browser.
-pub async fn count_matches(identifiers_json: &JsString) -> Result<MatchCounts, ApiFailure> {
-    send_json_text(Request::post("/api/matches"), identifiers_json).await
+/// Counts how many file profiles match stored profiles with one
+/// `POST /api/matches` per JSON array of profile identifiers, each sent
+/// gzip-compressed. Only the identifiers leave the browser.
+pub async fn count_matches(identifiers_json: &[Uint8Array]) -> Result<MatchCounts, ApiFailure> {
+    let mut counts = MatchCounts::default();
+    for chunk in identifiers_json {
+        let body = gzip(chunk).await.map_err(|error| {
+            ApiFailure::Network(format!("cannot compress the identifiers: {error:?}"))
+        })?;
+        counts += send_gzip_json(Request::post("/api/matches"), &body).await?;
+    }
+    Ok(counts)
 }
 
 /// Fetches one import with its merge progress: `GET /api/imports/{id}`.
@@ -299,21 +314,6 @@ pub(crate) async fn send_json<B: Serialize, T: DeserializeOwned>(
 ) -> Result<T, ApiFailure> {
     let response = with_csrf_token(request)
         .json(body)
-        .map_err(|error| ApiFailure::Network(error.to_string()))?
-        .send()
-        .await
-        .map_err(|error| ApiFailure::Network(error.to_string()))?;
-    read_response(response).await
-}
-
-/// Sends a body that is JSON text already.
-async fn send_json_text<T: DeserializeOwned>(
-    request: RequestBuilder,
-    json: &JsString,
-) -> Result<T, ApiFailure> {
-    let response = with_csrf_token(request)
-        .header("Content-Type", "application/json")
-        .body(JsValue::from(json))
         .map_err(|error| ApiFailure::Network(error.to_string()))?
         .send()
         .await

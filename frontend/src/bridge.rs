@@ -11,7 +11,7 @@ use std::future::Future;
 use std::rc::{Rc, Weak};
 
 use futures::channel::oneshot;
-use js_sys::{Array, ArrayBuffer, JsString, Object, Reflect};
+use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
 use shared::Rejection;
 use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -65,14 +65,15 @@ pub struct TaskReply {
     pub profiles: Option<ProfileTexts>,
 }
 
-/// The analysed profiles as JSON texts in JS strings, which the app sends
-/// on as request bodies without reading them into wasm memory.
+/// The analysed profiles as UTF-8 JSON texts in JS byte arrays, which the
+/// app sends on as request bodies without reading them into wasm memory.
 #[derive(Clone, Debug)]
 pub struct ProfileTexts {
     /// JSON arrays of profile drafts, one per upload batch, in order.
-    pub batches: Vec<JsString>,
-    /// JSON array of the identifiers of every profile.
-    pub identifiers: JsString,
+    pub batches: Vec<Uint8Array>,
+    /// JSON arrays of the identifiers of every profile, one per match
+    /// count request.
+    pub identifiers: Vec<Uint8Array>,
 }
 
 /// Handle to the analysis worker. Cloning it shares the same worker.
@@ -260,12 +261,16 @@ fn profile_texts(data: &JsValue) -> Option<ProfileTexts> {
         .ok()?;
     let identifiers = Reflect::get(data, &PROFILE_IDENTIFIERS_PROPERTY.into())
         .ok()?
-        .dyn_into::<JsString>()
+        .dyn_into::<Array>()
         .ok()?;
-    let batches = batches
-        .iter()
-        .map(|batch| batch.dyn_into::<JsString>().ok())
-        .collect::<Option<Vec<_>>>()?;
+    let byte_arrays = |array: Array| {
+        array
+            .iter()
+            .map(|item| item.dyn_into::<Uint8Array>().ok())
+            .collect::<Option<Vec<_>>>()
+    };
+    let batches = byte_arrays(batches)?;
+    let identifiers = byte_arrays(identifiers)?;
     Some(ProfileTexts {
         batches,
         identifiers,

@@ -7,7 +7,7 @@
 use std::fmt;
 
 use futures::StreamExt;
-use js_sys::JsString;
+use js_sys::Uint8Array;
 use shared::wire::{ImportEntry, ImportStatus, NewImport};
 use wasm_bindgen_futures::JsFuture;
 
@@ -103,7 +103,7 @@ pub struct OutgoingImport {
     /// Everything but the profiles.
     pub new: NewImport,
     /// JSON arrays of profile drafts, one per batch, in order.
-    pub profile_batches: Vec<JsString>,
+    pub profile_batches: Vec<Uint8Array>,
 }
 
 /// Sends the import, calling `progress` at each step, and returns it once

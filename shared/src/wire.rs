@@ -317,3 +317,46 @@ pub struct MatchCounts {
     /// File profiles that match two or more stored profiles (`ambiguous_match`).
     pub ambiguous: u32,
 }
+
+impl std::ops::AddAssign for MatchCounts {
+    /// Adds the counts of another set of file profiles. Each profile is
+    /// counted on its own, so the counts of disjoint sets add up to the
+    /// counts of their union.
+    fn add_assign(&mut self, other: MatchCounts) {
+        self.new_profiles += other.new_profiles;
+        self.matched_leads += other.matched_leads;
+        self.matched_customers += other.matched_customers;
+        self.ambiguous += other.ambiguous;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn match_counts_add_up() {
+        let mut counts = MatchCounts {
+            new_profiles: 3,
+            matched_leads: 1,
+            matched_customers: 0,
+            ambiguous: 2,
+        };
+        counts += MatchCounts {
+            new_profiles: 1,
+            matched_leads: 4,
+            matched_customers: 5,
+            ambiguous: 0,
+        };
+        let expected = MatchCounts {
+            new_profiles: 4,
+            matched_leads: 5,
+            matched_customers: 5,
+            ambiguous: 2,
+        };
+        assert_eq!(counts, expected);
+    }
+}
