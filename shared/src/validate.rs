@@ -4,7 +4,7 @@
 //! drafts it receives. Every value must come back unchanged from its field
 //! rule, which is what [`crate::analyze`] gives for any value it accepts.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use crate::analysis::{ProfileDraft, ProfileValues};
 use crate::error::{ErrorCode, RecordError};

@@ -1,7 +1,9 @@
 //! Grouping of valid records into profiles: a union over identifier
 //! values (external ID, email, phone) in row order.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use foldhash::{HashMap, HashMapExt};
 
 use crate::analysis::{ProfileDraft, ProfileValues, Record};
 use crate::error::{ErrorCode, RecordError, Warning};

@@ -1,7 +1,10 @@
 //! Phone numbers in E.164 form (`+` and up to 15 digits), checked against
 //! the numbering plans of the `phonenumber` crate (libphonenumber data).
-
-use std::sync::Once;
+//!
+//! The workspace patches the crate's `regex-cache` dependency so that
+//! each metadata regex is compiled once, on first use: through the
+//! crate's 100-entry cache, 20,000 numbers of all regions took 22.7 s
+//! natively instead of 0.25 s.
 
 use phonenumber::country::Id;
 use phonenumber::metadata::DATABASE;
@@ -13,13 +16,6 @@ use crate::rules::{check_length, non_empty, FieldError, FieldResult};
 
 /// Longest accepted phone cell, in characters.
 pub const MAX_PHONE_CHARS: usize = 50;
-
-/// Regexes that the phone metadata's shared cache keeps compiled. The
-/// crate's default of 100 is fewer than a few countries' parse and
-/// validity checks use, so a file with numbers of many countries compiled
-/// regexes again on nearly every number. The metadata of libphonenumber
-/// 9.0.33 has about 3,400 regexes, compiled only when first used.
-const PHONE_REGEX_CACHE: usize = 4096;
 
 /// Reads a field option as the ISO 3166 country whose numbering plan
 /// applies to numbers without an international prefix. `UK` is taken as
@@ -116,7 +112,6 @@ fn dialled_digits(text: &str) -> Option<Dialled> {
 
 /// Parses a number and returns it only when it is valid in its plan.
 fn parse_valid(region: Option<Id>, text: &str) -> Option<PhoneNumber> {
-    size_regex_cache();
     let number = phonenumber::parse(region, text).ok()?;
     phonenumber::is_valid(&number).then_some(number)
 }
@@ -127,18 +122,6 @@ fn parse_valid(region: Option<Id>, text: &str) -> Option<PhoneNumber> {
 /// although E.164 uses none of them; skipping them halves the analysis.
 fn e164(number: &PhoneNumber) -> String {
     format!("+{}{}", number.code().value(), number.national())
-}
-
-/// Raises the capacity of the metadata's regex cache to
-/// [`PHONE_REGEX_CACHE`], once per process.
-fn size_regex_cache() {
-    static SIZED: Once = Once::new();
-    SIZED.call_once(|| {
-        // A poisoned lock leaves the default size, which is slower only.
-        if let Ok(mut cache) = DATABASE.cache().lock() {
-            cache.set_capacity(PHONE_REGEX_CACHE);
-        }
-    });
 }
 
 fn invalid() -> FieldError {
@@ -292,13 +275,6 @@ mod tests {
             }
         }
         assert!(compared > 500, "only {compared} example numbers compared");
-    }
-
-    #[test]
-    fn regex_cache_holds_all_metadata() {
-        normalize_text("+44 20 7946 0958", None).unwrap();
-        let capacity = DATABASE.cache().lock().unwrap().capacity();
-        assert_eq!(capacity, PHONE_REGEX_CACHE);
     }
 
     #[test]
