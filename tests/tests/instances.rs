@@ -177,7 +177,26 @@ async fn killed_instance_merge_is_taken_over() {
         )
         .await
         .expect("commit");
-    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    // The second instance shows the progress that the first one writes.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let seen = loop {
+        let entry: ImportEntry = second_api
+            .get(&format!("/api/imports/{import_id}"))
+            .await
+            .json()
+            .await
+            .expect("JSON");
+        if let Some(progress) = entry.progress.filter(|progress| progress.done > 0) {
+            break progress;
+        }
+        assert_eq!(entry.status, ImportStatus::Importing, "{entry:?}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no merge progress seen from the second instance"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    };
+    assert_eq!(seen.total, 16_000, "{seen:?}");
     let before: ImportEntry = first_api
         .get(&format!("/api/imports/{import_id}"))
         .await

@@ -1,6 +1,8 @@
 //! Reading the import history.
 
-use shared::wire::{ImportDetails, ImportEntry, ImportStatus, MergeCounts, OnMatch, Page};
+use shared::wire::{
+    ImportDetails, ImportEntry, ImportStatus, MergeCounts, OnMatch, Page, Progress,
+};
 use shared::RecordError;
 use sqlx::any::AnyRow;
 // Dynamic SQL here only joins constant column lists.
@@ -11,7 +13,7 @@ use super::{page_offset, time_text, Store};
 
 const ENTRY_COLUMNS: &str = "import_id, started_at, finished_at, imported_by, file_name, \
      file_size, person_type, on_match, valid_records, error_records, status, failure, \
-     created, updated, promoted, discarded, failed, undone_at";
+     created, updated, promoted, discarded, failed, undone_at, profile_total, merged_profiles";
 
 impl Store {
     /// Lists the [`HISTORY_LENGTH`] most recent imports of the last
@@ -100,13 +102,29 @@ impl Store {
             .collect()
     }
 
+    /// Reads an import's entry with the progress of its merge: this
+    /// instance's own when it runs the merge, else the one that the
+    /// merging instance last wrote into the row.
     fn entry_with_progress(&self, row: &AnyRow) -> sqlx::Result<ImportEntry> {
         let mut entry = entry_from_row(row)?;
         if entry.status == ImportStatus::Importing {
-            entry.progress = self.progress_of(entry.import_id);
+            entry.progress = match self.progress_of(entry.import_id) {
+                Some(progress) => Some(progress),
+                None => stored_progress(row)?,
+            };
         }
         Ok(entry)
     }
+}
+
+/// Reads the merge progress that the merging instance wrote into the row.
+fn stored_progress(row: &AnyRow) -> sqlx::Result<Option<Progress>> {
+    let done: Option<i64> = row.try_get("merged_profiles")?;
+    let total: i64 = row.try_get("profile_total")?;
+    Ok(done.map(|done| Progress {
+        done: u64::try_from(done).unwrap_or(0),
+        total: u64::try_from(total).unwrap_or(0),
+    }))
 }
 
 fn entry_from_row(row: &AnyRow) -> sqlx::Result<ImportEntry> {

@@ -3,6 +3,7 @@
 //! discarded, all in one transaction.
 
 use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
 
 use shared::wire::{ImportStatus, MergeCounts, OnMatch, TagChoice};
 use shared::{ErrorCode, PersonType, ProfileDraft, ProfileValues, RecordError};
@@ -16,6 +17,10 @@ pub const MAX_CONTACTS_PER_PROFILE: usize = 100;
 
 /// Tries of a merge transaction that clashes with a concurrent one.
 const MAX_MERGE_ATTEMPTS: u64 = 8;
+
+/// Minimum time between two writes of the merge progress into the import's
+/// row; the first chunk's progress is written at once.
+const PROGRESS_INTERVAL: Duration = Duration::from_secs(1);
 
 /// Whether a failed transaction may succeed when tried again: a unique
 /// violation (another transaction inserted the same contact first), a
@@ -122,10 +127,15 @@ impl Store {
         // Profiles the import created or changed, so they got its tags.
         let mut touched = Vec::new();
         let mut done = 0;
+        let mut persisted_at: Option<Instant> = None;
         for chunk in profiles.chunks(CHUNK_PROFILES) {
             let outcomes = merge_chunk(&mut tx, self.engine, chunk, plan).await?;
             done += chunk.len() as u64;
             self.set_progress(import_id, done, total);
+            if persisted_at.is_none_or(|at| at.elapsed() >= PROGRESS_INTERVAL) {
+                self.persist_progress(import_id, done).await;
+                persisted_at = Some(Instant::now());
+            }
             for (draft, outcome) in chunk.iter().zip(outcomes) {
                 match outcome {
                     Outcome::Created { person_id } => {

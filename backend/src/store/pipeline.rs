@@ -20,7 +20,7 @@ use sqlx::Row;
 use super::history::get_count;
 use super::merge::{insert_errors, on_match_key, MergeJob};
 use super::users::User;
-use super::{time_text, Store};
+use super::{time_text, Engine, Store};
 
 /// What storing a batch did.
 #[derive(Debug, PartialEq, Eq)]
@@ -454,6 +454,24 @@ impl Store {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         progress.insert(import_id, Progress { done, total });
+    }
+
+    /// Writes the number of profiles merged so far into the import's row,
+    /// outside the merge transaction, so that other instances can show it.
+    /// Only on PostgreSQL: on SQLite the merge holds the one write lock,
+    /// and one process owns the file, so the progress in memory is enough.
+    pub(super) async fn persist_progress(&self, import_id: i64, done: u64) {
+        if self.engine != Engine::Postgres {
+            return;
+        }
+        let written = sqlx::query("update import set merged_profiles = $1 where import_id = $2")
+            .bind(i64::try_from(done).unwrap_or(i64::MAX))
+            .bind(import_id)
+            .execute(&self.pool)
+            .await;
+        if let Err(error) = written {
+            tracing::warn!(import_id, "cannot record the merge progress: {error}");
+        }
     }
 
     pub(super) fn clear_progress(&self, import_id: i64) {
