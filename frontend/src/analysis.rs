@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use shared::{RecordError, Summary, Warning};
 
+use crate::analysis_chart::summary_chart;
 use crate::flow::{Analyzed, ImportFlow};
 
 /// Number of record errors listed below the counts.
@@ -70,8 +71,10 @@ fn AnalysisReport(
     analyzed: Analyzed,
 ) -> impl IntoView {
     let result = analyzed.result;
+    let chart = summary_chart(&result.summary, &result.errors);
     view! {
         <SummaryCounts summary=result.summary />
+        {chart}
         <ErrorList errors=result.errors />
         <WarningList warnings=result.first_warnings total=result.warning_count />
     }

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use shared::wire::{ImportEntry, MatchCounts, OnMatch, TagChoice};
+use shared::PersonType;
 
 use crate::api;
 use crate::catalog::list_journeys;
@@ -203,7 +204,13 @@ fn MatchSummary() -> impl IntoView {
         None => {
             view! { <p class="hint" role="status">"Counting matching profiles…"</p> }.into_any()
         }
-        Some(Ok(counts)) => view! { <p class="matches">{describe_matches(counts)}</p> }.into_any(),
+        Some(Ok(counts)) => view! {
+            <p class="matches">{describe_matches(counts)}</p>
+            <p class="matches" aria-live="polite">
+                {move || describe_outcome(counts, flow.person_type.get(), flow.on_match.get())}
+            </p>
+        }
+        .into_any(),
         Some(Err(failure)) => {
             log::warn!("match count failed: {failure}");
             view! { <p class="hint">"Matching profiles could not be counted: " {failure.to_string()}</p> }
@@ -225,6 +232,26 @@ fn describe_matches(counts: MatchCounts) -> String {
         ));
     }
     text
+}
+
+/// Returns a sentence with the profiles that the import would create,
+/// update, promote and discard with the chosen person type and choice for
+/// matching profiles. A lead import updates matched customers only where
+/// their fields are empty, which counts as an update.
+fn describe_outcome(counts: MatchCounts, person_type: PersonType, on_match: OnMatch) -> String {
+    let matched = counts.matched_leads + counts.matched_customers;
+    let (updated, promoted, discarded) = match (on_match, person_type) {
+        (OnMatch::Discard, _) => (0, 0, matched),
+        (OnMatch::Merge, PersonType::Customer) => {
+            (counts.matched_customers, counts.matched_leads, 0)
+        }
+        (OnMatch::Merge, PersonType::Lead) => (matched, 0, 0),
+    };
+    format!(
+        "With these choices: {} created, {updated} updated, {promoted} promoted, \
+         {discarded} discarded, {} not merged.",
+        counts.new_profiles, counts.ambiguous
+    )
 }
 
 /// Renders one radio button of the group `group`, checked while
@@ -379,5 +406,51 @@ pub fn ImportOutcome(
                 "Start another import"
             </button>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const COUNTS: MatchCounts = MatchCounts {
+        new_profiles: 4,
+        matched_leads: 3,
+        matched_customers: 2,
+        ambiguous: 1,
+    };
+
+    #[test]
+    fn outcome_follows_merge_table() {
+        let cases = [
+            (
+                PersonType::Lead,
+                OnMatch::Discard,
+                "4 created, 0 updated, 0 promoted, 5 discarded",
+            ),
+            (
+                PersonType::Lead,
+                OnMatch::Merge,
+                "4 created, 5 updated, 0 promoted, 0 discarded",
+            ),
+            (
+                PersonType::Customer,
+                OnMatch::Discard,
+                "4 created, 0 updated, 0 promoted, 5 discarded",
+            ),
+            (
+                PersonType::Customer,
+                OnMatch::Merge,
+                "4 created, 2 updated, 3 promoted, 0 discarded",
+            ),
+        ];
+        for (person_type, on_match, expected) in cases {
+            let text = describe_outcome(COUNTS, person_type, on_match);
+            assert_eq!(
+                text,
+                format!("With these choices: {expected}, 1 not merged."),
+                "{person_type:?} {on_match:?}"
+            );
+        }
     }
 }

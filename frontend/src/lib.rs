@@ -8,6 +8,7 @@
 //! the two.
 
 pub mod analysis;
+pub mod analysis_chart;
 pub mod api;
 pub mod app;
 pub mod bridge;

@@ -192,11 +192,12 @@ export async function startImport(run) {
 // (header text to field key, with an optional phone country), analyses it
 // and imports it with the given person type, Discard or Merge, and
 // optionally a tag option ("Automatically" or "Manually" with `tagName`)
-// and the name of a journey for the tagged profiles. Returns when the
-// outcome is shown.
+// and the name of a journey for the tagged profiles. `outcome`, when
+// given, is the expected projection of created, updated, promoted and
+// discarded profiles. Returns when the import's outcome is shown.
 export async function importFile(
   run,
-  { file, personType, onMatch, mapping, valid, errors, tags, tagName, journey },
+  { file, personType, onMatch, mapping, valid, errors, tags, tagName, journey, outcome },
 ) {
   const { page } = run;
   await startImport(run);
@@ -214,6 +215,9 @@ export async function importFile(
   await waitForText(page.getByLabel('Valid records', { exact: true }), String(valid));
   await waitForText(page.getByLabel('Error records', { exact: true }), String(errors));
   await page.getByLabel(onMatch, { exact: true }).check();
+  if (outcome) {
+    await page.getByText(`With these choices: ${outcome}.`, { exact: true }).waitFor();
+  }
   if (tags) {
     await page.getByLabel(tags, { exact: true }).check();
   }

@@ -185,6 +185,7 @@ test('merge import promotes and updates', async (t) => {
       mapping: CONTACTS_MAPPING,
       valid: 5,
       errors: 0,
+      outcome: '0 created, 0 updated, 5 promoted, 0 discarded, 0 not merged',
     });
     await page.getByText('Completed', { exact: true }).first().waitFor();
     await screenshot(run, 'history-05-merged');

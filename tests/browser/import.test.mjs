@@ -188,6 +188,12 @@ test('import with skip rows, errors and tags', async (t) => {
     const cells = (await errorRow.getByRole('cell').allTextContents()).map((text) => text.trim());
     assert.equal(cells[0], '7', 'row number of the invalid email');
     assert.equal(cells[1], 'email');
+    const chart = page.getByRole('img', {
+      name: '3 valid and 1 error records. Errors by reason: invalid_email 1.',
+      exact: true,
+    });
+    await chart.waitFor();
+    assert.equal(await chart.locator('rect.bar-errors').count(), 2, 'the error share and one reason');
     await screenshot('08-errors');
   });
 
