@@ -1,0 +1,135 @@
+// Browser test of accessibility: axe-core checks every page and every step
+// of an import, and the test fails on any serious or critical violation.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+import { CASES, signIn, start, startImport, stop, waitForText } from './harness.mjs';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const CONTACTS_CSV = path.join(CASES, '01-utf8-bom-header', 'contacts.csv');
+const NEWSLETTER_CSV = path.join(CASES, '16-messy-emails', 'newsletter.csv');
+
+let run;
+
+before(async () => {
+  run = await start('accessibility-test');
+});
+
+after(async () => {
+  await stop(run);
+});
+
+// Runs axe-core on the page and returns its serious and critical
+// violations, each with the first elements it found.
+async function violations(page) {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    const results = await window.axe.run(document, { resultTypes: ['violations'] });
+    return results.violations
+      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+      .map((violation) => ({
+        id: violation.id,
+        impact: violation.impact,
+        help: violation.help,
+        targets: violation.nodes.slice(0, 5).map((node) => node.target.join(' ')),
+      }));
+  });
+}
+
+async function assertAccessible(step) {
+  const found = await violations(run.page);
+  assert.deepEqual(found, [], `${step}: ${JSON.stringify(found, null, 2)}`);
+}
+
+test('pages pass axe-core', async (t) => {
+  const { page } = run;
+
+  await t.test('sign-in page', async () => {
+    await page.goto(run.baseUrl);
+    await page.getByLabel('User name', { exact: true }).waitFor();
+    await assertAccessible('sign-in page');
+  });
+
+  await t.test('planted violation is found', async () => {
+    // An image without alternative text is a critical violation; finding
+    // it shows that the checks run.
+    await page.evaluate(() => {
+      const image = document.createElement('img');
+      image.id = 'planted';
+      image.src = 'data:image/gif;base64,R0lGODlhAQABAAAAACw=';
+      document.body.append(image);
+    });
+    const found = await violations(page);
+    assert.ok(
+      found.some((violation) => violation.id === 'image-alt' && violation.targets.includes('#planted')),
+      JSON.stringify(found),
+    );
+    await page.evaluate(() => document.getElementById('planted').remove());
+  });
+
+  await t.test('import steps', async () => {
+    await signIn(run);
+    await startImport(run);
+    await assertAccessible('upload step');
+
+    await page.getByLabel('Upload file', { exact: true }).setInputFiles(NEWSLETTER_CSV);
+    await page.getByRole('heading', { name: 'Map your data', exact: true }).waitFor();
+    await assertAccessible('mapping step');
+
+    await page.getByRole('button', { name: 'Analyze', exact: true }).click();
+    await page.getByLabel('Valid records', { exact: true }).waitFor();
+    await page.getByText(/profiles are new/).waitFor();
+    await assertAccessible('analysis summary and import choices');
+
+    await page.getByLabel('Automatically', { exact: true }).check();
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('heading', { name: 'Confirm the import', exact: true }).waitFor();
+    await assertAccessible('confirmation');
+
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('heading', { name: 'Import finished', exact: true }).waitFor();
+    await assertAccessible('outcome');
+  });
+
+  await t.test('rejected file', async () => {
+    await startImport(run);
+    await page.getByLabel('Upload file', { exact: true }).setInputFiles(CONTACTS_CSV);
+    await page.getByRole('heading', { name: 'Map your data', exact: true }).waitFor();
+    for (const header of ['Email', 'Phone']) {
+      await page
+        .getByRole('group', { name: header, exact: true })
+        .getByLabel('Profile field', { exact: true })
+        .selectOption('');
+    }
+    await page.getByRole('button', { name: 'Analyze', exact: true }).click();
+    await page.getByRole('alert').first().waitFor();
+    await assertAccessible('rejected analysis');
+  });
+
+  await t.test('other pages', async () => {
+    const pages = [
+      ['Persons', 'Persons'],
+      ['Import history', 'Import history'],
+      ['Attributes', 'Attributes'],
+      ['Journeys', 'Journeys'],
+    ];
+    for (const [link, heading] of pages) {
+      await page.getByRole('link', { name: link, exact: true }).click();
+      await page.getByRole('heading', { name: heading, exact: true }).waitFor();
+      await page.waitForLoadState('networkidle');
+      await assertAccessible(`${heading} page`);
+    }
+    await page.getByRole('link', { name: 'Import history', exact: true }).click();
+    await page.locator('table.history tbody tr').first().getByRole('link', { name: /^View/ }).click();
+    await page.getByRole('heading', { name: 'Import details', exact: true }).waitFor();
+    await waitForText(page.getByLabel('Created', { exact: true }), '5');
+    await assertAccessible('import details page');
+  });
+
+  await t.test('page raised no errors', () => {
+    assert.deepEqual(run.pageErrors, []);
+  });
+});
