@@ -4,10 +4,12 @@
 //! [`ImportFlow`] lives as long as the app, so leaving the import page for
 //! another page and coming back keeps the work done so far.
 
+use js_sys::ArrayBuffer;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use shared::analyze::preview::PreviewValue;
 use shared::wire::{ImportChoices, ImportEntry, Journey, NewImport, OnMatch, TagChoice};
-use shared::{PersonType, ReadChoices, Settings, MAX_UPLOAD_BYTES};
+use shared::{ColumnMapping, PersonType, ReadChoices, Settings, MAX_UPLOAD_BYTES};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::File;
 
@@ -198,12 +200,7 @@ impl ImportFlow {
                     self.offer_saved_mapping(preview.headers.clone());
                     self.preview.set(Some(preview));
                 }
-                Ok(TaskReply {
-                    output: TaskOutput::Analysis(_),
-                    ..
-                }) => {
-                    log::error!("worker returned an analysis for a preview request")
-                }
+                Ok(_) => log::error!("worker returned no preview for a preview request"),
                 Err(WorkerFailure::Cancelled) => {}
                 Err(failure) => {
                     self.preview.set(None);
@@ -337,6 +334,25 @@ impl ImportFlow {
                 Err(failure) => self.notices.show(failure.to_string()),
             }
         });
+    }
+
+    /// Normalizes the first values of column `index` of the preview as
+    /// `mapping` would store them, in the worker.
+    pub async fn preview_column(
+        self,
+        index: usize,
+        mapping: ColumnMapping,
+    ) -> Result<Vec<PreviewValue>, String> {
+        let worker = self.worker.get_value();
+        let task = Task::ColumnPreview { index, mapping };
+        match worker.run(task, ArrayBuffer::new(0), |_| {}).await {
+            Ok(TaskReply {
+                output: TaskOutput::ColumnPreview { values },
+                ..
+            }) => Ok(values),
+            Ok(_) => Err("the worker returned no column preview".to_owned()),
+            Err(failure) => Err(failure.to_string()),
+        }
     }
 
     /// Stops the running analysis.

@@ -10,11 +10,12 @@
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use shared::analyze::preview::{preview_column, PreviewValue};
 use shared::suggest::{suggest_mapping, ColumnSuggestion};
 use shared::wire::{ProfileIdentifiers, BATCH_PROFILES};
 use shared::{
-    Analysis, Cell, ProfileDraft, ReadChoices, RecordError, Rejection, Settings, SourceInfo,
-    Summary, Table, Warning,
+    Analysis, Cell, ColumnMapping, ProfileDraft, ReadChoices, RecordError, Rejection, Settings,
+    SourceInfo, Summary, Table, Warning,
 };
 
 /// Number of data rows that a preview carries.
@@ -44,8 +45,9 @@ pub struct WorkerRequest {
     pub task: Task,
 }
 
-/// The work of a request. Both tasks read the file bytes sent with
-/// the request, so the worker keeps no state between requests.
+/// The work of a request. The preview and the analysis read the file
+/// bytes sent with the request. A column preview reads the rows of the
+/// latest preview, which is the one state the worker keeps.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Task {
@@ -59,6 +61,12 @@ pub enum Task {
     Analyze {
         file_name: String,
         settings: Settings,
+    },
+    /// Normalize the first values of column `index` (0-based) of the
+    /// latest preview as `mapping` would store them.
+    ColumnPreview {
+        index: usize,
+        mapping: ColumnMapping,
     },
 }
 
@@ -108,6 +116,7 @@ impl Stage {
 pub enum TaskOutput {
     Preview(Preview),
     Analysis(AnalysisResult),
+    ColumnPreview { values: Vec<PreviewValue> },
 }
 
 /// The first rows of a decoded file, as text.
@@ -288,11 +297,16 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// Values of a column that a column preview shows.
+pub const COLUMN_PREVIEW_VALUES: usize = 3;
+
 /// Runs one task on the file bytes, calling `progress` at each stage. An
-/// analysis also returns its profiles as JSON texts.
+/// analysis also returns its profiles as JSON texts. A preview keeps its
+/// first rows in `previewed`, which column previews read.
 pub fn run_task(
     task: &Task,
     bytes: &[u8],
+    previewed: &mut Option<Table>,
     progress: &mut dyn FnMut(Stage),
 ) -> Result<(TaskOutput, Option<ProfileJson>), Rejection> {
     match task {
@@ -302,9 +316,24 @@ pub fn run_task(
             read,
         } => {
             progress(Stage::Reading);
-            let table = shared::read_file(file_name, bytes, read, *skip_rows)?;
+            let mut table = shared::read_file(file_name, bytes, read, *skip_rows)?;
             let preview = Preview::from_table(&table, PREVIEW_ROWS);
+            table.rows.truncate(PREVIEW_ROWS);
+            *previewed = Some(table);
             Ok((TaskOutput::Preview(preview), None))
+        }
+        Task::ColumnPreview { index, mapping } => {
+            let values = match previewed {
+                Some(table) => preview_column(
+                    table,
+                    *index,
+                    mapping,
+                    &Settings::default(),
+                    COLUMN_PREVIEW_VALUES,
+                )?,
+                None => Vec::new(),
+            };
+            Ok((TaskOutput::ColumnPreview { values }, None))
         }
         Task::Analyze {
             file_name,

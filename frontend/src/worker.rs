@@ -4,7 +4,10 @@
 //! responds to each request message with [`WorkerEvent`]s as JSON text, as
 //! [`crate::protocol`] describes.
 
+use std::cell::RefCell;
+
 use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
+use shared::Table;
 use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
@@ -13,6 +16,11 @@ use crate::protocol::{
     self, ProfileJson, WorkerEvent, WorkerRequest, BYTES_PROPERTY, EVENT_PROPERTY,
     PROFILE_BATCHES_PROPERTY, PROFILE_IDENTIFIERS_PROPERTY, REQUEST_PROPERTY,
 };
+
+thread_local! {
+    /// The first rows of the latest preview, which column previews read.
+    static PREVIEWED: RefCell<Option<Table>> = const { RefCell::new(None) };
+}
 
 /// Installs the message handler and posts [`WorkerEvent::Ready`] to the app.
 pub fn start() {
@@ -39,7 +47,10 @@ fn handle_message(scope: &DedicatedWorkerGlobalScope, event: &MessageEvent) {
     let id = request.id;
     log::info!("worker request {id}: {} bytes", bytes.len());
     let mut progress = |stage| post(scope, &WorkerEvent::Progress { id, stage }, None);
-    match protocol::run_task(&request.task, &bytes, &mut progress) {
+    let result = PREVIEWED.with_borrow_mut(|previewed| {
+        protocol::run_task(&request.task, &bytes, previewed, &mut progress)
+    });
+    match result {
         Ok((output, profiles)) => {
             let event = WorkerEvent::Done {
                 id,

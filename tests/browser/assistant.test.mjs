@@ -65,7 +65,21 @@ test('mapping assistant', async (t) => {
     assert.match(proposal, /^Suggested from the column name\. The dates read as DD\.MM\.YYYY or MM\.DD\.YYYY/);
   });
 
-  await t.test('changed field drops the mark', async () => {
+  await t.test('mapped columns show stored values', async () => {
+    const phones = column('Handy').locator('.stored-values li');
+    await phones.first().waitFor();
+    assert.equal((await phones.first().textContent()).trim(), '+49 151 12345678 → +4915112345678');
+    const dates = column('Geburtsdatum').locator('.stored-values li');
+    await waitForText(dates.first(), '01.02.1980 → 1980-02-01');
+    await column('Geburtsdatum').getByLabel('Date format', { exact: true }).selectOption('MM/DD/YYYY');
+    await waitForText(dates.first(), '01.02.1980 → 1980-01-02');
+    await column('Geburtsdatum').getByLabel('Date format', { exact: true }).selectOption('DD.MM.YYYY');
+    await waitForText(dates.first(), '01.02.1980 → 1980-02-01');
+    const emails = column('Kontakt').locator('.stored-values li');
+    await waitForText(emails.first(), 'juergen.weber@example.com → juergen.weber@example.com');
+  });
+
+    await t.test('changed field drops the mark', async () => {
     await column('Nachname').getByLabel('Profile field', { exact: true }).selectOption('middle_name');
     await column('Nachname').locator('.proposal').waitFor({ state: 'detached' });
     await column('Nachname').getByRole('button', { name: 'Undo', exact: true }).click();

@@ -133,7 +133,77 @@ fn ColumnMapping(
                     .map(|proposal| view! { <p class="proposal">{proposal.describe()}</p> })
             }}
             {move || field_option(index, choice.get())}
+            <StoredValues index />
         </fieldset>
+    }
+}
+
+/// Renders the first values of a mapped column as the import would store
+/// them, or why each would be an error, so a wrong option shows before the
+/// analysis.
+#[component]
+fn StoredValues(
+    /// 0-based position of the column in the file.
+    index: usize,
+) -> impl IntoView {
+    let flow = expect_context::<ImportFlow>();
+    // Recomputed when this column's field or option changes.
+    let mapping = Memo::new(move |_| {
+        flow.mapping.with(|mapping| {
+            mapping
+                .columns
+                .get(index)
+                .map(|column| column.column_mapping().ok().flatten())
+                .unwrap_or_default()
+        })
+    });
+    let values = LocalResource::new(move || {
+        let mapping = mapping.get();
+        flow.preview.track();
+        async move {
+            match mapping {
+                Some(mapping) => flow.preview_column(index, mapping).await.map(Some),
+                None => Ok(None),
+            }
+        }
+    });
+    move || match values.get() {
+        Some(Ok(Some(values))) if !values.is_empty() => {
+            let items = values
+                .into_iter()
+                .map(|value| match value.stored {
+                    Ok(stored) => view! {
+                        <li>
+                            <span class="original">{value.original}</span>
+                            " → "
+                            <span class="stored">{stored.join(", ")}</span>
+                        </li>
+                    }
+                    .into_any(),
+                    Err(reason) => view! {
+                        <li class="invalid">
+                            <span class="original">{value.original}</span>
+                            " → "
+                            {reason}
+                        </li>
+                    }
+                    .into_any(),
+                })
+                .collect_view();
+            Some(
+                view! {
+                    <div class="stored-values">
+                        <p class="hint">"Stored as"</p>
+                        <ul>{items}</ul>
+                    </div>
+                }
+                .into_any(),
+            )
+        }
+        Some(Err(failure)) => {
+            Some(view! { <p class="hint">"No preview: " {failure}</p> }.into_any())
+        }
+        _ => None,
     }
 }
 

@@ -437,6 +437,21 @@ impl ColumnMap {
         }
     }
 
+    /// Returns the settings mapping of this column alone, `None` when it
+    /// is not mapped.
+    pub fn column_mapping(&self) -> Result<Option<ColumnMapping>, MappingProblem> {
+        let field = match self.choice {
+            Choice::Unmapped => return Ok(None),
+            Choice::Field(field) | Choice::Additional(field) => FieldKey::Standard(field),
+            Choice::Custom => match self.custom_name.trim() {
+                "" => return Ok(None),
+                name => FieldKey::Custom(name.to_owned()),
+            },
+        };
+        let option = self.option()?;
+        Ok(Some(ColumnMapping { field, option }))
+    }
+
     /// Returns the checked field option of the current choice.
     fn option(&self) -> Result<Option<String>, MappingProblem> {
         let option = match self.choice.field() {
