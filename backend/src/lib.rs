@@ -8,7 +8,6 @@ pub mod cli;
 pub mod http;
 pub mod import_command;
 pub mod jobs;
-pub mod report;
 pub mod store;
 pub mod user_command;
 

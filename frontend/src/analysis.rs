@@ -1,6 +1,8 @@
 //! The analysis step: the "Analyze" button, the progress indicator while
 //! the worker runs, and the record counts and first errors afterwards.
 
+use std::collections::BTreeSet;
+
 use leptos::prelude::*;
 use shared::{RecordError, Summary, Warning};
 
@@ -111,7 +113,39 @@ fn SummaryCounts(
     }
 }
 
-/// Renders the first record errors with their row numbers.
+/// Label of the errors that concern a whole record rather than one field.
+const WHOLE_RECORD: &str = "whole record";
+
+/// Returns the distinct values of `key` over `errors`, sorted.
+fn distinct(errors: &[RecordError], key: impl Fn(&RecordError) -> String) -> Vec<String> {
+    let values: BTreeSet<String> = errors.iter().map(key).collect();
+    values.into_iter().collect()
+}
+
+fn field_of(error: &RecordError) -> String {
+    error
+        .field
+        .clone()
+        .unwrap_or_else(|| WHOLE_RECORD.to_owned())
+}
+
+fn code_of(error: &RecordError) -> String {
+    error.code.key().to_owned()
+}
+
+/// Returns the errors whose field and code match the filters; an empty
+/// filter matches every error.
+pub fn filter_errors(errors: &[RecordError], field: &str, code: &str) -> Vec<RecordError> {
+    errors
+        .iter()
+        .filter(|error| field.is_empty() || field_of(error) == field)
+        .filter(|error| code.is_empty() || code_of(error) == code)
+        .cloned()
+        .collect()
+}
+
+/// Renders the record errors with filters by field and by error code, the
+/// first of them in a table, and a download of the filtered errors as CSV.
 #[component]
 fn ErrorList(
     /// Every record error, in row order.
@@ -120,43 +154,116 @@ fn ErrorList(
     if errors.is_empty() {
         return None;
     }
-    let total = errors.len();
-    let more = total.saturating_sub(ERRORS_SHOWN);
+    let fields = distinct(&errors, field_of);
+    let codes = distinct(&errors, code_of);
+    let errors = StoredValue::new(errors);
+    let field = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let shown = Memo::new(move |_| {
+        errors.with_value(|errors| filter_errors(errors, &field.get(), &code.get()))
+    });
+    let filter = |id: &'static str,
+                  label: &'static str,
+                  options: Vec<String>,
+                  value: RwSignal<String>| {
+        view! {
+            <div class="field-option">
+                <label for=id>{label}</label>
+                <select id=id on:change=move |event| value.set(event_target_value(&event))>
+                    <option value="">"All"</option>
+                    {options
+                        .into_iter()
+                        .map(|option| view! { <option value=option.clone()>{option.clone()}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+        }
+    };
     Some(view! {
+        <div class="error-filters">
+            {filter("error-field-filter", "Filter by field", fields, field)}
+            {filter("error-code-filter", "Filter by error code", codes, code)}
+            <button type="button" on:click=move |_| shown.with_untracked(|errors| download_errors(errors))>
+                "Download errors as CSV"
+            </button>
+        </div>
         <div class="table-scroll">
             <table class="errors">
-                <caption>
-                    {if more > 0 {
-                        format!("First {ERRORS_SHOWN} of {total} errors")
-                    } else {
-                        format!("Errors ({total})")
+                <caption aria-live="polite">
+                    {move || {
+                        let total = shown.with(Vec::len);
+                        if total > ERRORS_SHOWN {
+                            format!("First {ERRORS_SHOWN} of {total} errors")
+                        } else {
+                            format!("Errors ({total})")
+                        }
                     }}
                 </caption>
                 <thead>
                     <tr>
                         <th scope="col">"Row"</th>
                         <th scope="col">"Field"</th>
+                        <th scope="col">"Code"</th>
                         <th scope="col">"Problem"</th>
                     </tr>
                 </thead>
                 <tbody>
-                    {errors
-                        .into_iter()
-                        .take(ERRORS_SHOWN)
-                        .map(|error| {
-                            view! {
-                                <tr>
-                                    <td>{error.row}</td>
-                                    <td>{error.field.unwrap_or_else(|| "whole record".to_owned())}</td>
-                                    <td>{error.message}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
+                    {move || {
+                        shown
+                            .get()
+                            .into_iter()
+                            .take(ERRORS_SHOWN)
+                            .map(|error| {
+                                view! {
+                                    <tr>
+                                        <td>{error.row}</td>
+                                        <td>{field_of(&error)}</td>
+                                        <td>{code_of(&error)}</td>
+                                        <td>{error.message}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()
+                    }}
                 </tbody>
             </table>
         </div>
     })
+}
+
+/// Offers `errors` as the download `errors.csv`, written in the browser
+/// with the same formula neutralisation as the server's error report.
+fn download_errors(errors: &[RecordError]) {
+    if let Err(error) = try_download_errors(errors) {
+        log::error!("error report download failed: {error:?}");
+    }
+}
+
+fn try_download_errors(errors: &[RecordError]) -> Result<(), wasm_bindgen::JsValue> {
+    use wasm_bindgen::JsCast;
+
+    let csv = shared::report::error_csv(errors)
+        .map_err(|error| wasm_bindgen::JsValue::from_str(&error.to_string()))?;
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(csv.as_slice()));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/csv;charset=utf-8");
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let document = web_sys::window()
+        .and_then(|window| window.document())
+        .ok_or_else(|| wasm_bindgen::JsValue::from_str("no document"))?;
+    let link: web_sys::HtmlAnchorElement = document.create_element("a")?.unchecked_into();
+    link.set_href(&url);
+    link.set_download("errors.csv");
+    link.click();
+    // The download reads the URL after this handler returns.
+    set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(60),
+    );
+    Ok(())
 }
 
 /// Renders the first warnings, which note values that are still imported.
@@ -194,4 +301,41 @@ fn WarningList(
             </ul>
         </details>
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::ErrorCode;
+
+    fn error(row: u32, field: Option<&str>, code: ErrorCode) -> RecordError {
+        RecordError {
+            row,
+            field: field.map(str::to_owned),
+            code,
+            message: String::new(),
+        }
+    }
+
+    #[test]
+    fn filters_by_field_and_code() {
+        let errors = [
+            error(2, Some("email"), ErrorCode::InvalidEmail),
+            error(3, Some("phone"), ErrorCode::InvalidPhone),
+            error(4, None, ErrorCode::ConflictingIdentifiers),
+            error(5, Some("email"), ErrorCode::TooLong),
+        ];
+        let rows = |field: &str, code: &str| -> Vec<u32> {
+            filter_errors(&errors, field, code)
+                .iter()
+                .map(|error| error.row)
+                .collect()
+        };
+        assert_eq!(rows("", ""), [2, 3, 4, 5]);
+        assert_eq!(rows("email", ""), [2, 5]);
+        assert_eq!(rows("email", "too_long"), [5]);
+        assert_eq!(rows(WHOLE_RECORD, ""), [4]);
+        assert_eq!(rows("", "invalid_phone"), [3]);
+        assert_eq!(rows("phone", "invalid_email"), Vec::<u32>::new());
+    }
 }

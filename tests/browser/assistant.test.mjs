@@ -4,7 +4,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { signIn, start, startImport, stop, waitForText } from './harness.mjs';
@@ -108,6 +108,49 @@ test('mapping assistant', async (t) => {
     assert.equal(await fieldOf('Notiz'), 'custom');
     assert.equal(await column('Notiz').getByLabel('Attribute name', { exact: true }).inputValue(), 'note');
     assert.equal(await fieldOf('Kontakt'), 'email');
+  });
+
+  await t.test('errors filter and download', async () => {
+    const broken = path.join(run.workDir, 'kontakte-fehler.csv');
+    writeFileSync(
+      broken,
+      [
+        'Vorname,Nachname,Kontakt,Handy,Geburtsdatum,Notiz',
+        'Jürgen,Weber,juergen.weber@example.com,+49 151 12345678,01.02.1980,',
+        'Elif,Yılmaz,elif.yilmaz@@example.org,+49 170 1234567,03.04.1975,',
+        'Lukas,Krüger,lukas.krueger@example.net,+49 12,05.06.1990,',
+        'Mia,Roth,mia.roth@example.com,+49 160 1234568,31.02.1991,',
+        '',
+      ].join('\n'),
+    );
+    await startImport(run);
+    await page.getByLabel('Upload file', { exact: true }).setInputFiles(broken);
+    await page.getByRole('heading', { name: 'Map your data', exact: true }).waitFor();
+    // The same headers bring back the mapping saved above.
+    await waitForText(column('Kontakt').locator('.proposal'), 'Your mapping from the last file with these columns.');
+    await page.getByRole('button', { name: 'Analyze', exact: true }).click();
+    await waitForText(page.getByLabel('Error records', { exact: true }), '3');
+    const rows = page.locator('table.errors tbody tr');
+    await waitForText(page.locator('table.errors caption'), 'Errors (3)');
+
+    await page.getByLabel('Filter by error code', { exact: true }).selectOption('invalid_phone');
+    await waitForText(page.locator('table.errors caption'), 'Errors (1)');
+    const cells = (await rows.first().getByRole('cell').allTextContents()).map((text) => text.trim());
+    assert.deepEqual(cells.slice(0, 3), ['4', 'phone', 'invalid_phone']);
+
+    await page.getByLabel('Filter by error code', { exact: true }).selectOption('');
+    await page.getByLabel('Filter by field', { exact: true }).selectOption('email');
+    await waitForText(page.locator('table.errors caption'), 'Errors (1)');
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download errors as CSV', exact: true }).click(),
+    ]);
+    assert.equal(download.suggestedFilename(), 'errors.csv');
+    const lines = readFileSync(await download.path(), 'utf8').trim().split(/\r?\n/);
+    assert.equal(lines[0], 'row,field,code,message');
+    assert.equal(lines.length, 2, JSON.stringify(lines));
+    assert.match(lines[1], /^3,email,invalid_email,/);
   });
 
   await t.test('page raised no errors', () => {

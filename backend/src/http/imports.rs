@@ -381,7 +381,7 @@ async fn error_report(
         return Err(Error::NotFound(format!("import {import_id} not found")));
     };
     let errors = context.store.import_errors(import_id).await?;
-    let csv = crate::report::error_csv(&errors).map_err(anyhow::Error::from)?;
+    let csv = shared::report::error_csv(&errors).map_err(anyhow::Error::from)?;
     let stem = entry
         .file_name
         .rsplit_once('.')

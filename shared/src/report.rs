@@ -1,6 +1,6 @@
 //! The error report of an import as CSV, safe to open in a spreadsheet.
 
-use shared::RecordError;
+use crate::error::RecordError;
 
 /// Writes the error records as CSV with a header row.
 ///
@@ -35,7 +35,10 @@ pub fn neutralize(cell: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::ErrorCode;
+    use crate::error::ErrorCode;
+
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn formula_cells_are_neutralized() {
