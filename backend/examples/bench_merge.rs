@@ -40,12 +40,12 @@ use sqlx::{AnyPool, Executor};
 /// Instance name under which the bench claims its imports.
 const INSTANCE: &str = "bench";
 
-/// Rows per statement of the bare insert on SQLite. Binding gets slower
-/// per value as a statement has more of them in sqlx 0.9's SQLite driver:
-/// 20,000 rows took 0.15 s of CPU time at 25 rows per statement and 1.8 s
-/// at 1,000 (this bench, shared 2-core machine), so the bare insert uses
-/// the fast size.
-const SQLITE_ROWS_PER_STATEMENT: usize = 25;
+/// Rows per statement of the bare insert on SQLite, as many as the store's
+/// merge binds (`?` placeholders, at most 4,000 values). With `$N`
+/// placeholders sqlx 0.9 finds each parameter by scanning the names of
+/// all of them, so binding grows with the square of their count; `?`
+/// placeholders have no names to scan.
+const SQLITE_ROWS_PER_STATEMENT: usize = 500;
 
 /// Rows per statement of the bare insert on PostgreSQL, where larger
 /// statements save round trips; persons bind 8 values a row, far below
@@ -125,15 +125,17 @@ async fn run(url: &str, count: usize) -> anyhow::Result<serde_json::Value> {
     let pool = open_pool(url).await?;
     create_bare_tables(&pool, store.engine()).await?;
     eprintln!("bench_merge: {engine}, bare insert of {count} rows");
+    // PostgreSQL takes `$N` placeholders, SQLite `?` as the store's merge.
+    let numbered = store.engine() == Engine::Postgres;
     let rows_per_statement = match store.engine() {
         Engine::Sqlite => SQLITE_ROWS_PER_STATEMENT,
         Engine::Postgres => POSTGRES_ROWS_PER_STATEMENT,
     };
     let (bare_new, bare_new_cpu_ms) =
-        bare_insert(&pool, &first, 0, false, rows_per_statement).await?;
+        bare_insert(&pool, &first, 0, false, rows_per_statement, numbered).await?;
     eprintln!("bench_merge: {engine}, bare insert of {count} rows into {count}");
     let (bare_into_existing, bare_into_existing_cpu_ms) =
-        bare_insert(&pool, &second, count, true, rows_per_statement).await?;
+        bare_insert(&pool, &second, count, true, rows_per_statement, numbered).await?;
     pool.close().await;
 
     let rate = |elapsed: Duration| count as f64 / elapsed.as_secs_f64();
@@ -384,6 +386,7 @@ async fn bare_insert(
     first_id: usize,
     skip_stored_emails: bool,
     rows_per_statement: usize,
+    numbered: bool,
 ) -> anyhow::Result<(Duration, f64)> {
     let now = "2026-12-04T00:00:00Z";
     let cpu_start = process_cpu_ms();
@@ -391,7 +394,7 @@ async fn bare_insert(
     let mut tx = pool.begin().await?;
     for (chunk_index, chunk) in profiles.chunks(rows_per_statement).enumerate() {
         let base = first_id + chunk_index * rows_per_statement;
-        let persons = values_list(chunk.len(), 8);
+        let persons = values_list(numbered, chunk.len(), 8);
         let sql = format!(
             "insert into bare_person (person_id, person_type, first_name, last_name, \
              birth_date, city, created_at, updated_at) values {persons}"
@@ -411,7 +414,7 @@ async fn bare_insert(
         }
         query.execute(&mut *tx).await?;
 
-        let emails = values_list(chunk.len(), 3);
+        let emails = values_list(numbered, chunk.len(), 3);
         let conflict = if skip_stored_emails {
             " on conflict do nothing"
         } else {
@@ -434,8 +437,9 @@ async fn bare_insert(
     Ok((start.elapsed(), process_cpu_ms() - cpu_start))
 }
 
-/// Builds `($1, $2, ...), (...)` for `rows` rows of `width` values.
-fn values_list(rows: usize, width: usize) -> String {
+/// Builds `($1, $2, ...), (...)` (or with `?` placeholders) for `rows`
+/// rows of `width` values.
+fn values_list(numbered: bool, rows: usize, width: usize) -> String {
     let mut text = String::new();
     for row in 0..rows {
         if row > 0 {
@@ -446,7 +450,11 @@ fn values_list(rows: usize, width: usize) -> String {
             if column > 0 {
                 text.push_str(", ");
             }
-            text.push_str(&format!("${}", row * width + column + 1));
+            if numbered {
+                text.push_str(&format!("${}", row * width + column + 1));
+            } else {
+                text.push('?');
+            }
         }
         text.push(')');
     }

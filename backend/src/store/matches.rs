@@ -7,7 +7,7 @@ use shared::wire::{MatchCounts, ProfileIdentifiers};
 use shared::PersonType;
 use sqlx::Row;
 
-use super::bulk::{match_identifiers, max_parameters, CHUNK_PROFILES};
+use super::bulk::{is_sqlite, match_identifiers, max_parameters, placeholders, CHUNK_PROFILES};
 use super::merge::Identifiers;
 use super::Store;
 
@@ -63,10 +63,9 @@ async fn person_types(
 ) -> sqlx::Result<HashMap<i64, PersonType>> {
     let mut types = HashMap::new();
     for group in person_ids.chunks(max_parameters(connection)) {
-        let list: Vec<String> = (1..=group.len()).map(|n| format!("${n}")).collect();
         let sql = format!(
             "select person_id, person_type from person where person_id in ({})",
-            list.join(",")
+            placeholders(!is_sqlite(connection), group.len())
         );
         // The SQL holds only generated placeholders.
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
