@@ -31,10 +31,10 @@ const MAX_PARAMETERS: usize = 10_000;
 
 /// Most bind parameters one statement gets on SQLite, which allows
 /// 32,766. The generated lists use `?` placeholders there (see
-/// [`placeholder`]), so binding costs grow with the count only linearly
-/// and larger statements save round trips to sqlx's SQLite worker thread:
-/// at 4,000 the merge of 100,000 new profiles ran 112,000 profiles/s, at
-/// 250 81,000 (bench_merge, shared 2-core machine).
+/// [`placeholder`]), so binding costs grow only linearly with the count.
+/// Larger statements then save round trips to sqlx's SQLite worker
+/// thread: at 4,000 the merge of 100,000 new profiles ran 112,000
+/// profiles/s, at 250 it ran 81,000 (bench_merge, shared 2-core machine).
 const SQLITE_MAX_PARAMETERS: usize = 4_000;
 
 /// Most bind parameters one statement on `connection` gets.
@@ -147,7 +147,7 @@ async fn execute_with_rows(
     Ok(())
 }
 
-/// A `$1,$2,...` (or `?,?,...`) list of `count` placeholders.
+/// Builds a `$1,$2,...` (or `?,?,...`) list of `count` placeholders.
 pub(super) fn placeholders(numbered: bool, count: usize) -> String {
     (1..=count)
         .map(|n| placeholder(numbered, n))
