@@ -262,6 +262,17 @@ async fn gzip(bytes: &Uint8Array) -> Result<Uint8Array, JsValue> {
     Ok(Uint8Array::new(&buffer))
 }
 
+/// Cancels an import that is not committed yet:
+/// `POST /api/imports/{id}/cancel`.
+pub async fn cancel_import(import_id: i64) -> Result<ImportEntry, ApiFailure> {
+    let url = format!("/api/imports/{import_id}/cancel");
+    let response = with_csrf_token(Request::post(&url))
+        .send()
+        .await
+        .map_err(|error| ApiFailure::Network(error.to_string()))?;
+    read_response(response).await
+}
+
 /// Applies the uploaded batches: `POST /api/imports/{id}/commit`. The
 /// merge runs on the server after the response.
 pub async fn commit_import(import_id: i64, batch_count: u32) -> Result<ImportEntry, ApiFailure> {

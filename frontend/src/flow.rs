@@ -84,6 +84,8 @@ pub struct ImportFlow {
     pub step: RwSignal<ImportStep>,
     /// Step of the running send, `None` when none runs.
     pub sending: RwSignal<Option<SendProgress>>,
+    /// Whether the person asked to cancel the running send.
+    pub cancel_requested: RwSignal<bool>,
     pub outcome: RwSignal<Option<ImportEntry>>,
     worker: StoredValue<AnalysisWorker, LocalStorage>,
     /// Number of the latest preview request; responses to older ones are dropped.
@@ -117,6 +119,7 @@ impl ImportFlow {
             journey: RwSignal::new(None),
             step: RwSignal::new(ImportStep::Choose),
             sending: RwSignal::new(None),
+            cancel_requested: RwSignal::new(false),
             outcome: RwSignal::new(None),
             worker: StoredValue::new_local(AnalysisWorker::default()),
             preview_request: StoredValue::new(0),
@@ -399,9 +402,16 @@ impl ImportFlow {
         };
         self.notices.clear();
         self.step.set(ImportStep::Sending);
+        self.cancel_requested.set(false);
         let sending = self.sending;
+        let cancel_requested = self.cancel_requested;
         spawn_local(async move {
-            let result = send_import(&outgoing, move |step| sending.set(Some(step))).await;
+            let result = send_import(
+                &outgoing,
+                move |step| sending.set(Some(step)),
+                move || cancel_requested.get_untracked(),
+            )
+            .await;
             self.sending.set(None);
             match result {
                 Ok(entry) => {

@@ -10,6 +10,7 @@ use crate::catalog::list_journeys;
 
 use crate::display::person_type_label;
 use crate::flow::{ImportFlow, ImportStep, TagMode};
+use crate::sending::SendProgress;
 
 /// Renders the import choices, or the confirmation once they are made.
 #[component]
@@ -356,6 +357,24 @@ fn Confirmation() -> impl IntoView {
                         })
                 }}
             </div>
+            {move || {
+                let uploading = matches!(
+                    flow.sending.get(),
+                    Some(SendProgress::Creating | SendProgress::Uploading { .. })
+                );
+                uploading
+                    .then(|| {
+                        view! {
+                            <button
+                                type="button"
+                                disabled=move || flow.cancel_requested.get()
+                                on:click=move |_| flow.cancel_requested.set(true)
+                            >
+                                "Cancel import"
+                            </button>
+                        }
+                    })
+            }}
         </div>
     }
 }

@@ -107,10 +107,13 @@ pub struct OutgoingImport {
 }
 
 /// Sends the import, calling `progress` at each step, and returns it once
-/// the server has finished merging it.
+/// the server has finished merging it. When `cancel_requested` returns
+/// true before the commit, the upload stops and the import is cancelled
+/// on the server, which returns it with the status Cancelled.
 pub async fn send_import(
     outgoing: &OutgoingImport,
     progress: impl Fn(SendProgress),
+    cancel_requested: impl Fn() -> bool,
 ) -> Result<ImportEntry, SendFailure> {
     progress(SendProgress::Creating);
     let created = api::create_import(&outgoing.new)
@@ -140,12 +143,23 @@ pub async fn send_import(
         .map(|(number, batch)| api::put_batch(import_id, number, batch))
         .buffer_unordered(BATCHES_IN_FLIGHT);
     while let Some(result) = uploads.next().await {
+        if cancel_requested() {
+            break;
+        }
         result.map_err(SendFailure::Upload)?;
         sent.set(sent.get() + 1);
         progress(SendProgress::Uploading {
             sent: sent.get(),
             batches: batch_count,
         });
+    }
+    // Dropping the stream drops the uploads still in flight.
+    drop(uploads);
+    if cancel_requested() {
+        log::info!("import {import_id} cancelled during the upload");
+        return api::cancel_import(import_id)
+            .await
+            .map_err(SendFailure::Upload);
     }
 
     let entry = api::commit_import(import_id, batch_count)
