@@ -43,7 +43,7 @@ const INSTANCE: &str = "bench";
 /// Rows per statement of the bare insert on SQLite, as many as the store's
 /// merge binds (`?` placeholders, at most 4,000 values). With `$N`
 /// placeholders sqlx 0.9 finds each parameter by scanning the names of
-/// all of them, so binding grows with the square of their count; `?`
+/// all of them, so binding grows with the square of their count. `?`
 /// placeholders have no names to scan.
 const SQLITE_ROWS_PER_STATEMENT: usize = 500;
 

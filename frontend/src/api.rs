@@ -138,11 +138,7 @@ pub async fn sign_out() -> Result<(), ApiFailure> {
         .await
         .map_err(|error| ApiFailure::Network(error.to_string()))?;
     set_csrf_token(None);
-    if response.ok() {
-        Ok(())
-    } else {
-        Err(read_failure(response).await)
-    }
+    read_empty_response(response).await
 }
 
 /// Sends a state-changing request without a body and expects a success
@@ -152,11 +148,7 @@ pub(crate) async fn send_without_body(request: RequestBuilder) -> Result<(), Api
         .send()
         .await
         .map_err(|error| ApiFailure::Network(error.to_string()))?;
-    if response.ok() {
-        Ok(())
-    } else {
-        Err(read_failure(response).await)
-    }
+    read_empty_response(response).await
 }
 
 /// A mapping saved for a set of headers, as `/api/mappings` stores it.
@@ -189,11 +181,7 @@ pub async fn save_mapping(saved: &SavedMapping) -> Result<(), ApiFailure> {
         .send()
         .await
         .map_err(|error| ApiFailure::Network(error.to_string()))?;
-    if response.ok() {
-        Ok(())
-    } else {
-        Err(read_failure(response).await)
-    }
+    read_empty_response(response).await
 }
 
 /// Creates an import, or resumes the upload of the same file:
@@ -351,6 +339,15 @@ async fn read_response<T: DeserializeOwned>(response: Response) -> Result<T, Api
             .map_err(|error| ApiFailure::InvalidResponse(error.to_string()));
     }
     Err(read_failure(response).await)
+}
+
+/// Accepts a success status without a body to read, such as 204.
+async fn read_empty_response(response: Response) -> Result<(), ApiFailure> {
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(read_failure(response).await)
+    }
 }
 
 async fn read_failure(response: Response) -> ApiFailure {

@@ -103,21 +103,13 @@ fn post(scope: &DedicatedWorkerGlobalScope, event: &WorkerEvent, profiles: Optio
         let batches: Array = profiles
             .batches
             .iter()
-            .map(|batch| {
-                let bytes = Uint8Array::from(batch.as_bytes());
-                transfer.push(&bytes.buffer());
-                bytes
-            })
+            .map(|batch| transferable_bytes(batch, &transfer))
             .collect();
         properties.push((PROFILE_BATCHES_PROPERTY, batches.into()));
         let identifiers: Array = profiles
             .identifiers
             .iter()
-            .map(|chunk| {
-                let bytes = Uint8Array::from(chunk.as_bytes());
-                transfer.push(&bytes.buffer());
-                bytes
-            })
+            .map(|chunk| transferable_bytes(chunk, &transfer))
             .collect();
         properties.push((PROFILE_IDENTIFIERS_PROPERTY, identifiers.into()));
     }
@@ -130,4 +122,12 @@ fn post(scope: &DedicatedWorkerGlobalScope, event: &WorkerEvent, profiles: Optio
     if let Err(error) = scope.post_message_with_transfer(&message, &transfer) {
         log::error!("worker could not post an event: {error:?}");
     }
+}
+
+/// Copies `text` into a new byte array and adds its buffer to `transfer`,
+/// the transfer list of the message that carries it.
+fn transferable_bytes(text: &str, transfer: &Array) -> Uint8Array {
+    let bytes = Uint8Array::from(text.as_bytes());
+    transfer.push(&bytes.buffer());
+    bytes
 }

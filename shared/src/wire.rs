@@ -132,8 +132,8 @@ pub struct ImportEntry {
     /// Reason of a failed import.
     pub failure: Option<String>,
     pub counts: MergeCounts,
-    /// Profiles merged so far and in all, while the import is Importing and
-    /// the answering server instance runs its merge.
+    /// Profiles merged so far and in all, while the import is Importing.
+    /// On SQLite only the instance that runs the merge reports it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<Progress>,
     /// RFC 3339 UTC time the import was undone, if it was.

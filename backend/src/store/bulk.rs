@@ -1,6 +1,6 @@
-//! The merge of one chunk of file profiles with set-based statements:
-//! identifiers are looked up with `in (...)` lists, new profiles and their
-//! contacts, tags and journal rows go in multi-row inserts, and matched
+//! The merge of one chunk of file profiles with set-based statements.
+//! Identifiers are looked up with `in (...)` lists. New profiles and their
+//! contacts, tags and journal rows go in multi-row inserts. Matched
 //! profiles are loaded together, merged in memory and written back with
 //! multi-row `update ... from (values ...)` statements.
 //!

@@ -482,7 +482,7 @@ impl Store {
         progress.remove(&import_id);
     }
 
-    /// The progress of a merge that this instance runs.
+    /// Returns the progress of a merge that this instance runs.
     pub(super) fn progress_of(&self, import_id: i64) -> Option<Progress> {
         let progress = self
             .progress

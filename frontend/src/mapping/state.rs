@@ -309,20 +309,15 @@ impl MappingState {
                 continue;
             };
             let field = *field;
-            let Some(column) = self.columns.get(suggestion.column) else {
-                continue;
-            };
-            if column.choice != Choice::Unmapped {
+            let unmapped = self
+                .columns
+                .get(suggestion.column)
+                .is_some_and(|column| column.choice == Choice::Unmapped);
+            if !unmapped {
                 continue;
             }
-            let taken = self
-                .columns
-                .iter()
-                .any(|other| other.choice == Choice::Field(field));
-            let choice = match (taken, field.is_multi_valued()) {
-                (false, _) => Choice::Field(field),
-                (true, true) => Choice::Additional(field),
-                (true, false) => continue,
+            let Some(choice) = self.free_choice(field) else {
+                continue;
             };
             let column = &mut self.columns[suggestion.column];
             column.choice = choice;
@@ -349,39 +344,45 @@ impl MappingState {
             .iter()
             .map(|column| column.header.clone())
             .collect();
-        let mut mapped: Vec<ProfileField> = Vec::new();
-        for (index, column) in self.columns.iter_mut().enumerate() {
-            *column = ColumnMap {
-                header: column.header.clone(),
-                ..ColumnMap::default()
-            };
+        *self = MappingState::new(&headers);
+        for index in 0..self.columns.len() {
             let Some(mapping) = saved.get(&column_key(&headers, index)) else {
                 continue;
             };
-            let option = mapping.option.clone().unwrap_or_default();
-            column.choice = match &mapping.field {
-                FieldKey::Custom(name) => {
-                    column.custom_name.clone_from(name);
-                    Choice::Custom
-                }
-                FieldKey::Standard(field) if mapped.contains(field) => {
-                    if !field.is_multi_valued() {
-                        continue;
-                    }
-                    Choice::Additional(*field)
-                }
-                FieldKey::Standard(field) => {
-                    mapped.push(*field);
-                    Choice::Field(*field)
-                }
+            let choice = match &mapping.field {
+                FieldKey::Custom(_) => Some(Choice::Custom),
+                FieldKey::Standard(field) => self.free_choice(*field),
             };
-            match mapping.field {
+            let Some(choice) = choice else {
+                continue;
+            };
+            let column = &mut self.columns[index];
+            column.choice = choice;
+            let option = mapping.option.clone().unwrap_or_default();
+            match &mapping.field {
+                FieldKey::Custom(name) => column.custom_name.clone_from(name),
                 FieldKey::Standard(ProfileField::Phone) => column.phone_country = option,
                 FieldKey::Standard(ProfileField::BirthDate) => column.date_format = option,
                 FieldKey::Standard(ProfileField::Tags) => column.tags_delimiter = option,
                 _ => {}
             }
             column.proposed = Some(Proposal::Saved);
+        }
+    }
+
+    /// Returns the choice that maps another column to `field` without
+    /// taking it from the column that has it: the field itself while no
+    /// column has it, else an additional column of a multi-valued field,
+    /// else `None`.
+    fn free_choice(&self, field: ProfileField) -> Option<Choice> {
+        let taken = self
+            .columns
+            .iter()
+            .any(|column| column.choice == Choice::Field(field));
+        match (taken, field.is_multi_valued()) {
+            (false, _) => Some(Choice::Field(field)),
+            (true, true) => Some(Choice::Additional(field)),
+            (true, false) => None,
         }
     }
 
