@@ -4,10 +4,11 @@
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
-use shared::{RecordError, Summary, Warning};
+use shared::{FieldKey, RecordError, SourceRow, Summary, Warning};
 
 use crate::analysis_chart::summary_chart;
 use crate::flow::{Analyzed, ImportFlow};
+use crate::protocol::cell_text;
 
 /// Number of record errors listed below the counts.
 const ERRORS_SHOWN: usize = 20;
@@ -38,7 +39,16 @@ pub fn AnalysisStep() -> impl IntoView {
                         .get()
                         .map(|stage| {
                             view! {
-                                <progress aria-label="Analysis progress"></progress>
+                                {
+                                    let (value, max) = stage.fraction().unzip();
+                                    view! {
+                                        <progress
+                                            aria-label="Analysis progress"
+                                            value=value
+                                            max=max
+                                        ></progress>
+                                    }
+                                }
                                 <span>{stage.describe()}</span>
                                 <button type="button" on:click=move |_| flow.cancel_analysis()>
                                     "Cancel"
@@ -54,8 +64,8 @@ pub fn AnalysisStep() -> impl IntoView {
                         view! {
                             <Show when=move || !flow.analysis_is_current()>
                                 <p class="stale">
-                                    "The settings changed after this analysis. Analyze again \
-                                    before importing."
+                                    "The settings or the edited cells changed after this \
+                                    analysis. Analyze again before importing."
                                 </p>
                             </Show>
                             <AnalysisReport analyzed />
@@ -74,10 +84,22 @@ fn AnalysisReport(
 ) -> impl IntoView {
     let result = analyzed.result;
     let chart = summary_chart(&result.summary, &result.errors);
+    let cells = ErrorCells {
+        rows: result.error_rows,
+        columns: result.mapped_columns,
+        headers: expect_context::<ImportFlow>()
+            .preview
+            .with_untracked(|preview| {
+                preview
+                    .as_ref()
+                    .map(|preview| preview.headers.clone())
+                    .unwrap_or_default()
+            }),
+    };
     view! {
         <SummaryCounts summary=result.summary />
         {chart}
-        <ErrorList errors=result.errors />
+        <ErrorList errors=result.errors cells />
         <WarningList warnings=result.first_warnings total=result.warning_count />
     }
 }
@@ -144,12 +166,61 @@ pub fn filter_errors(errors: &[RecordError], field: &str, code: &str) -> Vec<Rec
         .collect()
 }
 
+/// The cells of the error records that the error table offers to edit.
+struct ErrorCells {
+    /// Rows of the first error records, in row order.
+    rows: Vec<SourceRow>,
+    /// Index and field of every mapped column.
+    columns: Vec<(usize, FieldKey)>,
+    headers: Vec<String>,
+}
+
+/// A cell of an error record that may fix the error.
+#[derive(Clone, Debug, PartialEq)]
+struct EditableCell {
+    column: usize,
+    header: String,
+    /// The cell's text in the analysis, edits included.
+    text: String,
+}
+
+impl ErrorCells {
+    /// Returns the cells that `error` concerns: the column of its field, or
+    /// for an error of the whole record its identifier columns. `None`
+    /// when the record's row is not among those carried.
+    fn for_error(&self, error: &RecordError) -> Option<Vec<EditableCell>> {
+        let row = self
+            .rows
+            .binary_search_by_key(&error.row, |row| row.row)
+            .ok()
+            .map(|index| &self.rows[index])?;
+        let concerned = |key: &FieldKey| match &error.field {
+            Some(field) => key.to_string() == *field,
+            None => matches!(key, FieldKey::Standard(field) if field.is_identifier()),
+        };
+        Some(
+            self.columns
+                .iter()
+                .filter(|(_, key)| concerned(key))
+                .map(|&(column, _)| EditableCell {
+                    column,
+                    header: self.headers.get(column).cloned().unwrap_or_default(),
+                    text: row.cells.get(column).map(cell_text).unwrap_or_default(),
+                })
+                .collect(),
+        )
+    }
+}
+
 /// Renders the record errors with filters by field and by error code, the
-/// first of them in a table, and a download of the filtered errors as CSV.
+/// first of them in a table where their cells can be edited, and a
+/// download of the filtered errors as CSV.
 #[component]
 fn ErrorList(
     /// Every record error, in row order.
     errors: Vec<RecordError>,
+    /// The cells of the error records.
+    cells: ErrorCells,
 ) -> impl IntoView {
     if errors.is_empty() {
         return None;
@@ -157,6 +228,7 @@ fn ErrorList(
     let fields = distinct(&errors, field_of);
     let codes = distinct(&errors, code_of);
     let errors = StoredValue::new(errors);
+    let cells = StoredValue::new(cells);
     let field = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
     let shown = Memo::new(move |_| {
@@ -205,6 +277,7 @@ fn ErrorList(
                         <th scope="col">"Field"</th>
                         <th scope="col">"Code"</th>
                         <th scope="col">"Problem"</th>
+                        <th scope="col">"Value"</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -214,12 +287,16 @@ fn ErrorList(
                             .into_iter()
                             .take(ERRORS_SHOWN)
                             .map(|error| {
+                                let editable = cells.with_value(|cells| cells.for_error(&error));
                                 view! {
                                     <tr>
                                         <td>{error.row}</td>
                                         <td>{field_of(&error)}</td>
                                         <td>{code_of(&error)}</td>
-                                        <td>{error.message}</td>
+                                        <td>{error.message.clone()}</td>
+                                        <td>
+                                            <CellEditor error editable />
+                                        </td>
                                     </tr>
                                 }
                             })
@@ -229,6 +306,83 @@ fn ErrorList(
             </table>
         </div>
     })
+}
+
+/// Renders the inputs of the cells that an error concerns, and the result
+/// of checking the record again after an edit.
+#[component]
+fn CellEditor(
+    /// The error of the table row.
+    error: RecordError,
+    /// The cells to edit, `None` when the record's row is not carried.
+    editable: Option<Vec<EditableCell>>,
+) -> impl IntoView {
+    let flow = expect_context::<ImportFlow>();
+    let row = error.row;
+    let Some(editable) = editable else {
+        return view! {
+            <span class="hint">"Fix it in the file, or analyze again after other fixes."</span>
+        }
+        .into_any();
+    };
+    if editable.is_empty() {
+        return view! { <span class="hint">"Fix it in the file."</span> }.into_any();
+    }
+    let inputs = editable
+        .into_iter()
+        .map(|cell| {
+            let column = cell.column;
+            let label = format!("Row {row}, {}", cell.header);
+            let shown = flow
+                .edits
+                .with_untracked(|edits| edits.get(&(row, column)).cloned())
+                .unwrap_or(cell.text);
+            view! {
+                <input
+                    type="text"
+                    class="cell-edit"
+                    aria-label=label
+                    prop:value=shown
+                    on:change=move |event| flow.edit_cell(row, column, event_target_value(&event))
+                />
+            }
+        })
+        .collect_view();
+    let field = error.field.clone();
+    let status = move || {
+        flow.rechecked.with(|rechecked| {
+            let errors = rechecked.get(&row)?;
+            let remaining: Vec<&RecordError> = errors
+                .iter()
+                .filter(|other| other.field == field || field.is_none())
+                .collect();
+            Some(if errors.is_empty() {
+                view! {
+                    <span class="fixed">"Valid now. Analyze again to import it."</span>
+                }
+                .into_any()
+            } else if remaining.is_empty() {
+                view! {
+                    <span class="fixed">
+                        "This value is valid now; the record has other errors."
+                    </span>
+                }
+                .into_any()
+            } else {
+                let messages: Vec<String> = remaining
+                    .iter()
+                    .map(|other| other.message.clone())
+                    .collect();
+                view! { <span class="still-wrong">{messages.join(" ")}</span> }.into_any()
+            })
+        })
+    };
+    view! {
+        <div class="cell-editor">
+            {inputs} <div aria-live="polite">{status}</div>
+        </div>
+    }
+    .into_any()
 }
 
 /// Offers `errors` as the download `errors.csv`, written in the browser

@@ -24,6 +24,17 @@ pub fn format_bytes(bytes: u64) -> String {
     }
 }
 
+/// Formats the share `done` of `total` as a whole percentage, such as
+/// `45 %`; an empty total counts as done.
+pub fn format_percent(done: u64, total: u64) -> String {
+    if total == 0 {
+        return "100 %".to_owned();
+    }
+    // Rounded down, so that 100 % means finished.
+    let percent = u128::from(done.min(total)) * 100 / u128::from(total);
+    format!("{percent} %")
+}
+
 /// Formats an RFC 3339 UTC time as `YYYY-MM-DD HH:MM UTC`. Other text is
 /// returned unchanged.
 pub fn format_timestamp(timestamp: &str) -> String {
@@ -81,6 +92,15 @@ pub fn describe_source(info: &SourceInfo) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percent_rounds_down_and_caps() {
+        assert_eq!(format_percent(0, 200), "0 %");
+        assert_eq!(format_percent(199, 200), "99 %");
+        assert_eq!(format_percent(200, 200), "100 %");
+        assert_eq!(format_percent(300, 200), "100 %");
+        assert_eq!(format_percent(0, 0), "100 %");
+    }
 
     #[test]
     fn bytes_use_binary_units() {

@@ -4,12 +4,16 @@
 //! [`ImportFlow`] lives as long as the app, so leaving the import page for
 //! another page and coming back keeps the work done so far.
 
+use std::collections::BTreeMap;
+
 use js_sys::ArrayBuffer;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::analyze::preview::PreviewValue;
 use shared::wire::{ImportChoices, ImportEntry, Journey, NewImport, OnMatch, TagChoice};
-use shared::{ColumnMapping, PersonType, ReadChoices, Settings, MAX_UPLOAD_BYTES};
+use shared::{
+    CellEdit, ColumnMapping, PersonType, ReadChoices, RecordError, Settings, MAX_UPLOAD_BYTES,
+};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::File;
 
@@ -22,11 +26,29 @@ use crate::protocol::{AnalysisResult, Preview, Stage, Task, TaskOutput};
 use crate::sending::{send_import, OutgoingImport, SendProgress};
 use crate::session::Session;
 
-/// The analysis of the current file and the settings it ran with.
+/// The analysis of the current file and the settings and edits it ran
+/// with.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Analyzed {
     pub settings: Settings,
+    pub edits: CellEdits,
     pub result: AnalysisResult,
+}
+
+/// Cell texts that a person typed in the error table, by row number and
+/// column index.
+pub type CellEdits = BTreeMap<(u32, usize), String>;
+
+/// Returns the edits in the form the worker applies them.
+fn edit_list(edits: &CellEdits) -> Vec<CellEdit> {
+    edits
+        .iter()
+        .map(|(&(row, column), value)| CellEdit {
+            row,
+            column,
+            value: value.clone(),
+        })
+        .collect()
 }
 
 /// Tag option of the import choices.
@@ -72,6 +94,11 @@ pub struct ImportFlow {
     /// Stage of the running analysis, `None` when none runs.
     pub stage: RwSignal<Option<Stage>>,
     pub analyzed: RwSignal<Option<Analyzed>>,
+    /// Cells edited in the error table; the next analysis applies them.
+    pub edits: RwSignal<CellEdits>,
+    /// Errors of each record checked again after an edit, by row number;
+    /// an empty list means the record is now valid.
+    pub rechecked: RwSignal<BTreeMap<u32, Vec<RecordError>>>,
     /// The profiles of the analysis, set together with `analyzed`.
     pub profiles: StoredValue<Option<ProfileTexts>, LocalStorage>,
     pub on_match: RwSignal<OnMatch>,
@@ -112,6 +139,8 @@ impl ImportFlow {
             mapping: RwSignal::new(MappingState::default()),
             stage: RwSignal::new(None),
             analyzed: RwSignal::new(None),
+            edits: RwSignal::new(BTreeMap::new()),
+            rechecked: RwSignal::new(BTreeMap::new()),
             profiles: StoredValue::new_local(None),
             on_match: RwSignal::new(OnMatch::Discard),
             tag_mode: RwSignal::new(TagMode::None),
@@ -172,6 +201,9 @@ impl ImportFlow {
                 worker.restart();
             }
         });
+        // Another delimiter, sheet or encoding moves cells, so the edits of
+        // the cells as they were read no longer apply.
+        self.edits.set(BTreeMap::new());
         let task = Task::Preview {
             file_name: file.name(),
             skip_rows: self.skip_rows.get_untracked(),
@@ -271,8 +303,9 @@ impl ImportFlow {
         })
     }
 
-    /// Returns whether the analysis still matches the current settings. The person
-    /// type is left out because it does not change validation.
+    /// Returns whether the analysis still matches the current settings and
+    /// edits. The person type is left out because it does not change
+    /// validation.
     pub fn analysis_is_current(self) -> bool {
         let Ok(mut current) = self.settings() else {
             return false;
@@ -280,10 +313,59 @@ impl ImportFlow {
         self.analyzed.with(|analyzed| match analyzed {
             Some(analyzed) => {
                 current.person_type = analyzed.settings.person_type;
-                analyzed.settings == current
+                analyzed.settings == current && self.edits.with(|edits| *edits == analyzed.edits)
             }
             None => false,
         })
+    }
+
+    /// Replaces the text of a cell of an error record and checks the record
+    /// again in the worker, with the settings of the analysis.
+    pub fn edit_cell(self, row: u32, column: usize, value: String) {
+        self.edits.update(|edits| {
+            edits.insert((row, column), value);
+        });
+        let Some(analyzed) = self.analyzed.get_untracked() else {
+            return;
+        };
+        let Some(mut source_row) = analyzed
+            .result
+            .error_rows
+            .into_iter()
+            .find(|source_row| source_row.row == row)
+        else {
+            return;
+        };
+        self.edits.with_untracked(|edits| {
+            for (&(_, column), value) in edits.range((row, 0)..=(row, usize::MAX)) {
+                source_row.set_text(column, value);
+            }
+        });
+        let Some(headers) = self
+            .preview
+            .with_untracked(|preview| preview.as_ref().map(|preview| preview.headers.clone()))
+        else {
+            return;
+        };
+        let task = Task::CheckRecord {
+            headers,
+            row: source_row,
+            settings: analyzed.settings,
+        };
+        let worker = self.worker.get_value();
+        spawn_local(async move {
+            match worker.run(task, ArrayBuffer::new(0), |_| {}).await {
+                Ok(TaskReply {
+                    output: TaskOutput::RecordCheck { errors },
+                    ..
+                }) => self.rechecked.update(|rechecked| {
+                    rechecked.insert(row, errors);
+                }),
+                Ok(_) => log::error!("worker returned no record check for a record check"),
+                Err(WorkerFailure::Cancelled) => {}
+                Err(failure) => self.notices.show(failure.to_string()),
+            }
+        });
     }
 
     /// Runs the analysis of the whole file in the worker.
@@ -303,9 +385,11 @@ impl ImportFlow {
         self.clear_analysis();
         self.save_mapping(&settings);
         self.stage.set(Some(Stage::Reading));
+        let edits = self.edits.get_untracked();
         let task = Task::Analyze {
             file_name: file.name(),
             settings: settings.clone(),
+            edits: edit_list(&edits),
         };
         let worker = self.worker.get_value();
         let stage = self.stage;
@@ -330,7 +414,11 @@ impl ImportFlow {
                         result.summary.error_records
                     );
                     self.profiles.set_value(Some(profiles));
-                    self.analyzed.set(Some(Analyzed { settings, result }));
+                    self.analyzed.set(Some(Analyzed {
+                        settings,
+                        edits,
+                        result,
+                    }));
                 }
                 Ok(_) => log::error!("worker returned no analysis for an analysis request"),
                 Err(WorkerFailure::Cancelled) => {}
@@ -493,6 +581,7 @@ impl ImportFlow {
         self.preview.set(None);
         self.reading.set(false);
         self.mapping.set(MappingState::default());
+        self.edits.set(BTreeMap::new());
         self.clear_analysis();
         self.on_match.set(OnMatch::Discard);
         self.tag_mode.set(TagMode::None);
@@ -505,6 +594,7 @@ impl ImportFlow {
     fn clear_analysis(self) {
         self.stage.set(None);
         self.analyzed.set(None);
+        self.rechecked.set(BTreeMap::new());
         self.profiles.set_value(None);
         self.step.set(ImportStep::Choose);
     }

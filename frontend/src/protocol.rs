@@ -10,12 +10,14 @@
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+
+use crate::display::format_percent;
 use shared::analyze::preview::{preview_column, PreviewValue};
 use shared::suggest::{suggest_mapping, ColumnSuggestion};
 use shared::wire::{ProfileIdentifiers, BATCH_PROFILES};
 use shared::{
-    Analysis, Cell, ColumnMapping, ProfileDraft, ReadChoices, RecordError, Rejection, Settings,
-    SourceInfo, Summary, Table, Warning,
+    Analysis, Cell, CellEdit, ColumnMapping, FieldKey, FileFormat, ProfileDraft, ReadChoices,
+    RecordError, Rejection, Settings, SourceInfo, SourceRow, Summary, Table, Warning,
 };
 
 /// Number of data rows that a preview carries.
@@ -47,7 +49,8 @@ pub struct WorkerRequest {
 
 /// The work of a request. The preview and the analysis read the file
 /// bytes sent with the request. A column preview reads the rows of the
-/// latest preview, which is the one state the worker keeps.
+/// latest preview, which is the one state the worker keeps. A record check
+/// carries its row.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Task {
@@ -57,9 +60,20 @@ pub enum Task {
         skip_rows: usize,
         read: ReadChoices,
     },
-    /// Decode the file and validate every record against the settings.
+    /// Decode the file, replace the edited cells and validate every record
+    /// against the settings.
     Analyze {
         file_name: String,
+        settings: Settings,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        edits: Vec<CellEdit>,
+    },
+    /// Validate one record, with its edits applied, on its own: errors
+    /// that come from other records, such as conflicting identifiers, wait
+    /// for the next analysis.
+    CheckRecord {
+        headers: Vec<String>,
+        row: SourceRow,
         settings: Settings,
     },
     /// Normalize the first values of column `index` (0-based) of the
@@ -89,15 +103,16 @@ pub enum WorkerEvent {
 
 /// A stage of a task.
 ///
-/// NOTE: `shared::analyze` runs as one call without progress callbacks, so
-/// progress is reported per stage, not as a share of the records checked.
+/// NOTE: decoding reports no share of the file read, so reading shows as a
+/// stage only.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "stage", rename_all = "snake_case")]
 pub enum Stage {
     /// Decoding the file into rows.
     Reading,
-    /// Validating `rows` data rows and grouping them into profiles.
-    Checking { rows: u32 },
+    /// Validating `rows` data rows, of which `done` are checked, and then
+    /// grouping them into profiles.
+    Checking { rows: u32, done: u32 },
 }
 
 impl Stage {
@@ -105,7 +120,22 @@ impl Stage {
     pub fn describe(self) -> String {
         match self {
             Stage::Reading => "Reading the file…".to_owned(),
-            Stage::Checking { rows } => format!("Checking {rows} rows…"),
+            Stage::Checking { rows, done } if done >= rows => {
+                format!("Grouping {rows} checked rows into profiles…")
+            }
+            Stage::Checking { rows, done } => format!(
+                "Checking rows: {} ({done} of {rows})…",
+                format_percent(done.into(), rows.into())
+            ),
+        }
+    }
+
+    /// Returns the share of the stage that is done as `(value, max)`, or
+    /// `None` while it is unknown.
+    pub fn fraction(self) -> Option<(f64, f64)> {
+        match self {
+            Stage::Reading | Stage::Checking { rows: 0, .. } => None,
+            Stage::Checking { rows, done } => Some((f64::from(done), f64::from(rows))),
         }
     }
 }
@@ -117,6 +147,7 @@ pub enum TaskOutput {
     Preview(Preview),
     Analysis(AnalysisResult),
     ColumnPreview { values: Vec<PreviewValue> },
+    RecordCheck { errors: Vec<RecordError> },
 }
 
 /// The first rows of a decoded file, as text.
@@ -212,7 +243,7 @@ pub const WARNINGS_SENT: usize = 10;
 // NOTE: every record error is sent, because the import sends them all to
 // the server. A file with hundreds of thousands of errors still makes a
 // large message for the page to read.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AnalysisResult {
     pub summary: Summary,
     pub errors: Vec<RecordError>,
@@ -220,9 +251,42 @@ pub struct AnalysisResult {
     pub first_warnings: Vec<Warning>,
     /// Number of warnings of the whole analysis.
     pub warning_count: usize,
-    /// SHA-256 of the file's bytes as 64 lower-case hex digits, which the
-    /// server uses to resume an interrupted upload of the same file.
+    /// SHA-256 of the file's bytes, and of the edits when there are any,
+    /// as 64 lower-case hex digits. The server resumes an interrupted
+    /// upload with the same checksum and settings.
     pub checksum: String,
+    /// The rows of the first [`EDITABLE_ROWS`] error records, with the
+    /// edits applied, which the error table offers to fix.
+    #[serde(default)]
+    pub error_rows: Vec<SourceRow>,
+    /// Index of every mapped column with its field, in column order.
+    #[serde(default)]
+    pub mapped_columns: Vec<(usize, FieldKey)>,
+}
+
+/// Error records whose rows an analysis result carries. The error table
+/// shows a few at a time, so a person fixes no more than these before the
+/// next analysis.
+pub const EDITABLE_ROWS: usize = 1_000;
+
+/// Returns the rows of the first `limit` records with errors, in row order.
+pub fn error_rows(table: &Table, errors: &[RecordError], limit: usize) -> Vec<SourceRow> {
+    let mut wanted: Vec<u32> = errors.iter().map(|error| error.row).collect();
+    wanted.dedup();
+    wanted.truncate(limit);
+    // Both lists ascend, so one pass finds every row.
+    let mut rows = Vec::with_capacity(wanted.len());
+    let mut wanted = wanted.into_iter().peekable();
+    for source_row in &table.rows {
+        let Some(&next) = wanted.peek() else {
+            break;
+        };
+        if source_row.row == next {
+            rows.push(source_row.clone());
+            wanted.next();
+        }
+    }
+    rows
 }
 
 impl AnalysisResult {
@@ -239,6 +303,8 @@ impl AnalysisResult {
                 .collect(),
             warning_count: analysis.warnings.len(),
             checksum,
+            error_rows: Vec::new(),
+            mapped_columns: Vec::new(),
         }
     }
 }
@@ -289,9 +355,17 @@ fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string(value).expect("wire types serialize to JSON")
 }
 
-/// Returns the SHA-256 of `bytes` as 64 lower-case hex digits.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
+/// Returns the SHA-256 of `bytes` as 64 lower-case hex digits, with the
+/// edits' JSON hashed after the bytes when there are edits, so that an
+/// edited file does not resume the upload of the file as it was.
+pub fn checksum(bytes: &[u8], edits: &[CellEdit]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(bytes);
+    if !edits.is_empty() {
+        hasher.update(to_json(edits));
+    }
+    hasher
+        .finalize()
         .iter()
         .map(|byte| format!("{byte:02x}"))
         .collect()
@@ -338,15 +412,40 @@ pub fn run_task(
         Task::Analyze {
             file_name,
             settings,
+            edits,
         } => {
             progress(Stage::Reading);
-            let table = shared::read_file(file_name, bytes, &settings.read, settings.skip_rows)?;
-            let rows = u32::try_from(table.rows.len()).unwrap_or(u32::MAX);
-            progress(Stage::Checking { rows });
-            let analysis = shared::analyze(&table, settings)?;
-            let result = AnalysisResult::new(&analysis, sha256_hex(bytes));
+            let mut table =
+                shared::read_file(file_name, bytes, &settings.read, settings.skip_rows)?;
+            table.apply_edits(edits);
+            let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+            let rows = count(table.rows.len());
+            progress(Stage::Checking { rows, done: 0 });
+            let analysis = shared::analyze_with_progress(&table, settings, &mut |done| {
+                progress(Stage::Checking {
+                    rows,
+                    done: count(done),
+                })
+            })?;
+            let mut result = AnalysisResult::new(&analysis, checksum(bytes, edits));
+            result.error_rows = error_rows(&table, &analysis.errors, EDITABLE_ROWS);
+            result.mapped_columns = shared::analyze::mapped_columns(&table, settings)?;
             let profiles = ProfileJson::new(&analysis.profiles, BATCH_PROFILES);
             Ok((TaskOutput::Analysis(result), Some(profiles)))
+        }
+        Task::CheckRecord {
+            headers,
+            row,
+            settings,
+        } => {
+            let table = Table {
+                headers: headers.clone(),
+                header_row: u32::try_from(settings.skip_rows + 1).unwrap_or(u32::MAX),
+                rows: vec![row.clone()],
+                info: SourceInfo::new(FileFormat::Csv),
+            };
+            let errors = shared::analyze(&table, settings)?.errors;
+            Ok((TaskOutput::RecordCheck { errors }, None))
         }
     }
 }
@@ -483,12 +582,110 @@ mod tests {
     }
 
     #[test]
-    fn sha256_hex_matches_known_digest() {
+    fn checksum_of_unedited_file_is_its_sha256() {
         assert_eq!(
-            sha256_hex(b"abc"),
+            checksum(b"abc", &[]),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
-        assert_eq!(sha256_hex(b"").len(), 64);
+        assert_eq!(checksum(b"", &[]).len(), 64);
+    }
+
+    #[test]
+    fn checksum_changes_with_edits() {
+        let edit = |value: &str| CellEdit {
+            row: 2,
+            column: 0,
+            value: value.into(),
+        };
+        let plain = checksum(b"abc", &[]);
+        let edited = checksum(b"abc", &[edit("a@example.com")]);
+        assert_ne!(edited, plain);
+        assert_ne!(edited, checksum(b"abc", &[edit("b@example.com")]));
+        assert_eq!(edited, checksum(b"abc", &[edit("a@example.com")]));
+    }
+
+    fn email_settings() -> Settings {
+        let mut settings = Settings::default();
+        settings.mapping.insert(
+            "Email".into(),
+            ColumnMapping {
+                field: shared::FieldKey::Standard(shared::ProfileField::Email),
+                option: None,
+            },
+        );
+        settings
+    }
+
+    #[test]
+    fn error_rows_lists_each_error_record_once() {
+        let error = |row| RecordError {
+            row,
+            field: Some("email".into()),
+            code: shared::ErrorCode::InvalidEmail,
+            message: String::new(),
+        };
+        let errors = [error(4), error(4), error(6)];
+        let rows = error_rows(&table(), &errors, 10);
+        assert_eq!(rows.iter().map(|row| row.row).collect::<Vec<_>>(), [4, 6]);
+        assert_eq!(error_rows(&table(), &errors, 1).len(), 1);
+    }
+
+    #[test]
+    fn analysis_applies_edits_and_returns_error_rows() {
+        let bytes = b"Email\nnot-an-email\nb@example.com\nalso-wrong\n";
+        let analyze = |edits: Vec<CellEdit>| {
+            let task = Task::Analyze {
+                file_name: "people.csv".into(),
+                settings: email_settings(),
+                edits,
+            };
+            let mut previewed = None;
+            match run_task(&task, bytes, &mut previewed, &mut |_| {}) {
+                Ok((TaskOutput::Analysis(result), Some(_))) => result,
+                other => panic!("no analysis: {other:?}"),
+            }
+        };
+        let before = analyze(Vec::new());
+        assert_eq!(before.summary.error_records, 2);
+        let rows: Vec<u32> = before.error_rows.iter().map(|row| row.row).collect();
+        assert_eq!(rows, [2, 4]);
+
+        let after = analyze(vec![CellEdit {
+            row: 2,
+            column: 0,
+            value: "a@example.com".into(),
+        }]);
+        assert_eq!(after.summary.error_records, 1);
+        assert_eq!(after.summary.valid_records, 2);
+        assert_eq!(after.error_rows[0].row, 4);
+        assert_eq!(
+            after.mapped_columns,
+            [(0, FieldKey::Standard(shared::ProfileField::Email))]
+        );
+        assert_ne!(after.checksum, before.checksum);
+    }
+
+    #[test]
+    fn record_check_validates_one_row() {
+        let check = |text: &str| {
+            let task = Task::CheckRecord {
+                headers: vec!["Email".into()],
+                row: SourceRow {
+                    row: 7,
+                    cells: vec![Cell::Text(text.into())],
+                },
+                settings: email_settings(),
+            };
+            match run_task(&task, &[], &mut None, &mut |_| {}) {
+                Ok((TaskOutput::RecordCheck { errors }, None)) => errors,
+                other => panic!("no record check: {other:?}"),
+            }
+        };
+        let errors = check("not-an-email");
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].row, 7);
+        assert_eq!(errors[0].code, shared::ErrorCode::InvalidEmail);
+        assert!(check("a@example.com").is_empty());
     }
 
     #[test]
@@ -497,7 +694,7 @@ mod tests {
             WorkerEvent::Ready,
             WorkerEvent::Progress {
                 id: 3,
-                stage: Stage::Checking { rows: 10 },
+                stage: Stage::Checking { rows: 10, done: 5 },
             },
             WorkerEvent::Done {
                 id: 3,
@@ -522,6 +719,11 @@ mod tests {
             task: Task::Analyze {
                 file_name: "contacts.csv".into(),
                 settings: Settings::default(),
+                edits: vec![CellEdit {
+                    row: 2,
+                    column: 1,
+                    value: "+33 1 23 45 67 89".into(),
+                }],
             },
         };
         let text = serde_json::to_string(&request).expect("request serializes");

@@ -12,6 +12,7 @@ use shared::wire::{ImportEntry, ImportStatus, NewImport};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::api::{self, ApiFailure};
+use crate::display::format_percent;
 
 /// Batch uploads that run at the same time.
 const BATCHES_IN_FLIGHT: usize = 3;
@@ -39,13 +40,15 @@ impl SendProgress {
     pub fn describe(self) -> String {
         match self {
             SendProgress::Creating => "Creating the import…".to_owned(),
-            SendProgress::Uploading { sent, batches } => {
-                format!("Uploading profiles: {sent} of {batches} batches sent…")
-            }
+            SendProgress::Uploading { sent, batches } => format!(
+                "Uploading profiles: {} ({sent} of {batches} batches sent)…",
+                format_percent(sent.into(), batches.into())
+            ),
             SendProgress::Merging { total: 0, .. } => "Merging the profiles…".to_owned(),
-            SendProgress::Merging { done, total } => {
-                format!("Merging the profiles: {done} of {total} done…")
-            }
+            SendProgress::Merging { done, total } => format!(
+                "Merging the profiles: {} ({done} of {total} done)…",
+                format_percent(done, total)
+            ),
         }
     }
 
@@ -251,7 +254,7 @@ mod tests {
                 batches: 3
             }
             .describe(),
-            "Uploading profiles: 2 of 3 batches sent…"
+            "Uploading profiles: 66 % (2 of 3 batches sent)…"
         );
         assert_eq!(
             SendProgress::Merging { done: 0, total: 0 }.describe(),

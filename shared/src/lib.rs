@@ -25,12 +25,12 @@ pub mod validate;
 pub mod wire;
 
 pub use analysis::{record_fields, Analysis, ProfileDraft, ProfileValues, Record, Summary};
-pub use analyze::analyze;
+pub use analyze::{analyze, analyze_with_progress};
 pub use error::{ErrorCode, RecordError, RejectCode, Rejection, Warning};
 pub use field::{FieldKey, ProfileField};
 pub use intake::read_file;
 pub use settings::{ColumnMapping, PersonType, ReadChoices, Settings};
-pub use table::{Cell, FileFormat, SourceInfo, SourceRow, Table};
+pub use table::{Cell, CellEdit, FileFormat, SourceInfo, SourceRow, Table};
 pub use validate::check_profiles;
 
 /// Largest accepted upload, in bytes (50 MiB), zip or not.

@@ -118,3 +118,107 @@ pub struct Table {
     pub rows: Vec<SourceRow>,
     pub info: SourceInfo,
 }
+
+/// A cell text that a person typed in place of the file's, to fix a record
+/// before the file is analysed again.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct CellEdit {
+    /// Row number of the record as a spreadsheet shows it.
+    pub row: u32,
+    /// Column index, 0-based.
+    pub column: usize,
+    /// The text that replaces the cell; empty clears it.
+    pub value: String,
+}
+
+impl SourceRow {
+    /// Replaces the cell in `column` with `text`, padding a short row with
+    /// empty cells.
+    pub fn set_text(&mut self, column: usize, text: &str) {
+        if self.cells.len() <= column {
+            self.cells.resize(column + 1, Cell::Empty);
+        }
+        self.cells[column] = if text.is_empty() {
+            Cell::Empty
+        } else {
+            Cell::Text(text.to_owned())
+        };
+    }
+}
+
+impl Table {
+    /// Applies the edits whose row and column exist in the table and
+    /// returns how many did. A later edit of the same cell wins.
+    pub fn apply_edits(&mut self, edits: &[CellEdit]) -> usize {
+        let width = self.headers.len();
+        let mut applied = 0;
+        for edit in edits.iter().filter(|edit| edit.column < width) {
+            // Rows are in file order, so their numbers ascend.
+            if let Ok(index) = self.rows.binary_search_by_key(&edit.row, |row| row.row) {
+                self.rows[index].set_text(edit.column, &edit.value);
+                applied += 1;
+            }
+        }
+        applied
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn table() -> Table {
+        let row = |row: u32, cells: &[&str]| SourceRow {
+            row,
+            cells: cells
+                .iter()
+                .map(|text| Cell::Text((*text).into()))
+                .collect(),
+        };
+        Table {
+            headers: vec!["Email".into(), "Phone".into()],
+            header_row: 1,
+            rows: vec![row(2, &["a@example"]), row(4, &["b@example.com", "+1"])],
+            info: SourceInfo::new(FileFormat::Csv),
+        }
+    }
+
+    fn edit(row: u32, column: usize, value: &str) -> CellEdit {
+        CellEdit {
+            row,
+            column,
+            value: value.into(),
+        }
+    }
+
+    #[test]
+    fn edits_replace_cells_and_pad_short_rows() {
+        let mut table = table();
+        let applied = table.apply_edits(&[
+            edit(2, 0, "first"),
+            edit(2, 1, "+33 1 23 45 67 89"),
+            edit(2, 0, "a@example.com"),
+            edit(4, 1, ""),
+        ]);
+        assert_eq!(applied, 4);
+        assert_eq!(
+            table.rows[0].cells,
+            [
+                Cell::Text("a@example.com".into()),
+                Cell::Text("+33 1 23 45 67 89".into())
+            ]
+        );
+        assert_eq!(table.rows[1].cells[1], Cell::Empty);
+    }
+
+    #[test]
+    fn edits_of_missing_rows_and_columns_are_skipped() {
+        let mut table = table();
+        let before = table.clone();
+        assert_eq!(table.apply_edits(&[edit(3, 0, "x"), edit(2, 2, "x")]), 0);
+        assert_eq!(table, before);
+    }
+}

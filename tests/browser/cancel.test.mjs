@@ -54,7 +54,7 @@ test('import cancelled during upload', async (t) => {
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     await page.getByRole('heading', { name: 'Confirm the import', exact: true }).waitFor();
     await page.getByRole('button', { name: 'Import', exact: true }).click();
-    await page.getByText(/^Uploading profiles: \d+ of 3 batches sent/).waitFor();
+    await page.getByText(/^Uploading profiles: \d+ % \(\d+ of 3 batches sent\)/).waitFor();
     await page.getByRole('button', { name: 'Cancel import', exact: true }).click();
     await page.getByRole('heading', { name: 'Import finished', exact: true }).waitFor({ timeout: 60_000 });
     await client.send('Network.emulateNetworkConditions', {

@@ -91,6 +91,37 @@ async fn resent_batch_is_stored_once() {
 }
 
 #[tokio::test]
+async fn same_file_with_other_choices_starts_a_new_import() {
+    let server = TestServer::start().await;
+    let import = two_profiles();
+    let checksum = checksum_of(&import);
+    let created = create(&server, &import).await;
+    server
+        .put_batch(created.entry.import_id, 0, &import.profiles[..1])
+        .await
+        .expect("batch 0");
+
+    let mut discard = import.clone();
+    discard.choices.on_match = OnMatch::Discard;
+    let mut skipped = import.clone();
+    skipped.settings.skip_rows = 1;
+    for other in [discard, skipped] {
+        let again: ImportCreated = server
+            .expect_json(
+                server
+                    .client
+                    .post(server.url("/api/imports"))
+                    .json(&other.new_import(checksum.clone())),
+            )
+            .await
+            .expect("create failed");
+        assert!(!again.resumed, "other settings or choices must not resume");
+        assert_ne!(again.entry.import_id, created.entry.import_id);
+        assert!(again.received_batches.is_empty());
+    }
+}
+
+#[tokio::test]
 async fn same_file_resumes_after_last_batch() {
     let server = TestServer::start().await;
     let import = request(

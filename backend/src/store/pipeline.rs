@@ -66,7 +66,9 @@ fn gunzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
 
 impl Store {
     /// Creates an import in status Uploading, or returns the user's import
-    /// of the same file that is still uploading, so the upload resumes.
+    /// of the same file with the same settings and choices that is still
+    /// uploading, so the upload resumes. Other settings give other batches,
+    /// so they start a new import.
     pub async fn create_import(
         &self,
         new: &NewImport,
@@ -74,10 +76,13 @@ impl Store {
     ) -> anyhow::Result<ImportCreated> {
         let existing: Option<i64> = sqlx::query_scalar(
             "select import_id from import where user_id = $1 and checksum = $2 \
-             and status = $3 order by import_id desc limit 1",
+             and settings = $3 and choices = $4 and status = $5 \
+             order by import_id desc limit 1",
         )
         .bind(user.user_id)
         .bind(&new.checksum)
+        .bind(serde_json::to_string(&new.settings)?)
+        .bind(serde_json::to_string(&new.choices)?)
         .bind(ImportStatus::Uploading.key())
         .fetch_optional(&self.pool)
         .await?;

@@ -9,6 +9,7 @@ mod tests;
 
 use crate::analysis::{Analysis, Record, Summary};
 use crate::error::Rejection;
+use crate::field::FieldKey;
 use crate::settings::Settings;
 use crate::table::Table;
 
@@ -19,13 +20,45 @@ use crate::table::Table;
 /// that cannot apply to it, such as a mapping to a missing column or no
 /// identifier field mapped.
 pub fn analyze(table: &Table, settings: &Settings) -> Result<Analysis, Rejection> {
+    analyze_with_progress(table, settings, &mut |_| {})
+}
+
+/// Returns the index of every mapped column with its field, in column
+/// order, or why the settings do not apply to the table.
+pub fn mapped_columns(
+    table: &Table,
+    settings: &Settings,
+) -> Result<Vec<(usize, FieldKey)>, Rejection> {
+    let (columns, _) = mapping::resolve(table, settings)?;
+    Ok(columns
+        .into_iter()
+        .map(|column| (column.index, column.key))
+        .collect())
+}
+
+/// Rows that [`analyze_with_progress`] checks at least between two calls
+/// of its `progress`.
+const PROGRESS_MIN_ROWS: usize = 1_000;
+
+/// Like [`analyze`], and calls `progress` with the number of rows checked
+/// so far, about every hundredth of the table and once when every row is
+/// checked, before the records are grouped into profiles.
+pub fn analyze_with_progress(
+    table: &Table,
+    settings: &Settings,
+    progress: &mut dyn FnMut(usize),
+) -> Result<Analysis, Rejection> {
     let (columns, mut warnings) = mapping::resolve(table, settings)?;
     warnings.extend(table.info.warnings.iter().cloned());
 
     let width = table.headers.len();
+    let step = table.rows.len().div_ceil(100).max(PROGRESS_MIN_ROWS);
     let mut records = Vec::new();
     let mut errors = Vec::new();
-    for row in &table.rows {
+    for (index, row) in table.rows.iter().enumerate() {
+        if index > 0 && index % step == 0 {
+            progress(index);
+        }
         if row.cells.iter().all(|cell| cell.is_blank()) {
             continue;
         }
@@ -38,6 +71,7 @@ pub fn analyze(table: &Table, settings: &Settings) -> Result<Analysis, Rejection
         errors.push(checked.errors);
     }
 
+    progress(table.rows.len());
     let profiles = grouping::group(&mut records, &mut errors, &mut warnings);
     warnings.sort_by_key(|warning| warning.row);
 

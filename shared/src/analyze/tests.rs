@@ -116,6 +116,22 @@ fn analyze_matches_header_loosely() {
 }
 
 #[test]
+fn analyze_reports_progress_in_steps() {
+    let emails: Vec<String> = (0..2_500).map(|n| format!("p{n}@example.com")).collect();
+    let rows: Vec<[&str; 1]> = emails.iter().map(|email| [email.as_str()]).collect();
+    let rows: Vec<&[&str]> = rows.iter().map(|row| row.as_slice()).collect();
+    let data = table(&["Email"], &rows);
+    let mut reported = Vec::new();
+    let analysis =
+        analyze_with_progress(&data, &settings(&[("Email", "email", None)]), &mut |done| {
+            reported.push(done)
+        })
+        .expect("analysis");
+    assert_eq!(reported, [1_000, 2_000, 2_500]);
+    assert_eq!(analysis.summary.valid_records, 2_500);
+}
+
+#[test]
 fn analyze_skips_blank_rows() {
     let data = table(
         &["Email"],
