@@ -8,6 +8,7 @@ use shared::{FieldKey, RecordError, SourceRow, Summary, Warning};
 
 use crate::analysis_chart::summary_chart;
 use crate::flow::{Analyzed, ImportFlow};
+use crate::focus::focus_when_shown;
 use crate::protocol::cell_text;
 
 /// Number of record errors listed below the counts.
@@ -96,7 +97,12 @@ fn AnalysisReport(
                     .unwrap_or_default()
             }),
     };
+    let heading = NodeRef::<leptos::html::H3>::new();
+    focus_when_shown(heading);
     view! {
+        <h3 tabindex="-1" node_ref=heading>
+            "Result of the analysis"
+        </h3>
         <SummaryCounts summary=result.summary />
         {chart}
         <ErrorList errors=result.errors cells />

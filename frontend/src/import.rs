@@ -10,6 +10,7 @@ use crate::catalog::list_journeys;
 
 use crate::display::person_type_label;
 use crate::flow::{ImportFlow, ImportStep, TagMode};
+use crate::focus::focus_when_shown;
 use crate::sending::SendProgress;
 
 /// Renders the import choices, or the confirmation once they are made.
@@ -323,9 +324,13 @@ fn Confirmation() -> impl IntoView {
             summary.error_records,
         ))
     };
+    let heading = NodeRef::<leptos::html::H3>::new();
+    focus_when_shown(heading);
     view! {
         <div class="confirmation">
-            <h3>"Confirm the import"</h3>
+            <h3 tabindex="-1" node_ref=heading>
+                "Confirm the import"
+            </h3>
             <p>{summary}</p>
             <div class="buttons">
                 <button
@@ -395,9 +400,13 @@ pub fn ImportOutcome(
         ("Discarded", entry.counts.discarded),
         ("Failed", entry.counts.failed),
     ];
+    let heading = NodeRef::<leptos::html::H2>::new();
+    focus_when_shown(heading);
     view! {
         <section class="step" aria-labelledby="outcome-heading">
-            <h2 id="outcome-heading">"Import finished"</h2>
+            <h2 id="outcome-heading" tabindex="-1" node_ref=heading>
+                "Import finished"
+            </h2>
             <p class="outcome-status">
                 "Status: " <strong>{entry.status.label()}</strong> " (import "
                 {entry.import_id} ", " {entry.file_name} ")"

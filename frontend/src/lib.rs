@@ -15,6 +15,7 @@ pub mod bridge;
 pub mod catalog;
 pub mod display;
 pub mod flow;
+pub mod focus;
 pub mod history;
 pub mod import;
 pub mod mapping;

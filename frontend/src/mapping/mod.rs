@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use shared::ProfileField;
 
 use crate::flow::ImportFlow;
+use crate::focus::focus_when_shown;
 use state::{Choice, TextSetting};
 
 /// Number of sample values shown under each column name.
@@ -36,9 +37,13 @@ pub fn MappingStep() -> impl IntoView {
             .with(|preview| preview.as_ref().map(|preview| preview.headers.clone()))
             .unwrap_or_default()
     });
+    let heading = NodeRef::<leptos::html::H2>::new();
+    focus_when_shown(heading);
     view! {
         <section class="step" aria-labelledby="map-heading">
-            <h2 id="map-heading">"Map your data"</h2>
+            <h2 id="map-heading" tabindex="-1" node_ref=heading>
+                "Map your data"
+            </h2>
             <p class="hint">
                 "Choose the profile field of each column; columns without a field are not \
                 imported. A field belongs to one column: choosing it for another column \

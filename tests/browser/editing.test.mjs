@@ -1,0 +1,136 @@
+// Browser test of errors fixed in place: a cell of an error record edited
+// in the error table is checked again at once, the next analysis applies
+// the edit and the edited value is what the store receives. Also checks
+// that a long analysis shows its progress as a percentage.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { apiGet, screenshot, signIn, start, startImport, stop, waitForText } from './harness.mjs';
+
+const CONTACTS_CSV = [
+  'Email,First name',
+  'ann@example.com,Ann',
+  'bob@example,Bob',
+  'cy@example.com,Cy',
+  '',
+].join('\n');
+
+const PROGRESS_ROWS = 40_000;
+
+let run;
+
+before(async () => {
+  run = await start('editing-test');
+  await signIn(run);
+});
+
+after(async () => {
+  await stop(run);
+});
+
+async function analyze(page, valid, errors) {
+  await page.getByRole('button', { name: 'Analyze', exact: true }).click();
+  await waitForText(page.getByLabel('Valid records', { exact: true }), String(valid));
+  await waitForText(page.getByLabel('Error records', { exact: true }), String(errors));
+}
+
+test('errors fixed in place', async (t) => {
+  const { page } = run;
+  const file = path.join(run.workDir, 'contacts.csv');
+  writeFileSync(file, CONTACTS_CSV);
+  const cell = page.getByLabel('Row 3, Email', { exact: true });
+  const status = page.locator('.cell-editor [aria-live]');
+
+  await t.test('the error record offers its cell', async () => {
+    await startImport(run);
+    await page.getByLabel('Upload file', { exact: true }).setInputFiles(file);
+    await page.getByRole('heading', { name: 'Map your data', exact: true }).waitFor();
+    await analyze(page, 2, 1);
+    assert.equal(await cell.inputValue(), 'bob@example');
+  });
+
+  await t.test('a wrong edit is checked at once', async () => {
+    await cell.fill('bob at example.com');
+    await cell.press('Tab');
+    await status.locator('.still-wrong').waitFor();
+    assert.match(await status.textContent(), /email/i);
+  });
+
+  await t.test('a right edit is valid at once and blocks the stale import', async () => {
+    await cell.fill('Bob@Example.com');
+    await cell.press('Enter');
+    await waitForText(status, 'Valid now. Analyze again to import it.');
+    await page.getByText(/The settings or the edited cells changed after this analysis/).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Import', exact: true }).count(), 0);
+    await screenshot(run, 'editing-01-fixed-in-place');
+  });
+
+  await t.test('the next analysis applies the edit', async () => {
+    await analyze(page, 3, 0);
+    assert.equal(await page.locator('table.errors').count(), 0);
+  });
+
+  await t.test('the edited value is imported', async () => {
+    await page.getByLabel('Discard', { exact: true }).check();
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('heading', { name: 'Confirm the import', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('heading', { name: 'Import finished', exact: true }).waitFor();
+    const persons = await apiGet(run, '/api/persons?page=1&per_page=10');
+    assert.equal(persons.total, 3);
+    const emails = persons.items.flatMap((person) => person.values.emails).sort();
+    assert.deepEqual(emails, ['ann@example.com', 'bob@example.com', 'cy@example.com']);
+    const [entry] = (await apiGet(run, '/api/imports?page=1&per_page=30')).items;
+    assert.equal(entry.error_records, 0);
+  });
+});
+
+test('analysis progress as a percentage', async () => {
+  const { page } = run;
+  const lines = ['Email,First name'];
+  for (let n = 0; n < PROGRESS_ROWS; n += 1) {
+    lines.push(`person${n}@example.com,Person ${n}`);
+  }
+  const file = path.join(run.workDir, 'many.csv');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+
+  await startImport(run);
+  await page.getByLabel('Upload file', { exact: true }).setInputFiles(file);
+  await page.getByRole('heading', { name: 'Map your data', exact: true }).waitFor();
+  // Records every text and progress value the analysis status shows.
+  await page.evaluate(() => {
+    window.seenProgress = [];
+    const status = document.querySelector('#analyze-heading').parentElement.querySelector('.status');
+    new MutationObserver(() => {
+      const bar = status.querySelector('progress');
+      window.seenProgress.push({
+        text: status.textContent,
+        value: bar?.getAttribute('value') ?? null,
+        max: bar?.getAttribute('max') ?? null,
+      });
+    }).observe(status, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+  await analyze(page, PROGRESS_ROWS, 0);
+  const seen = await page.evaluate(() => window.seenProgress);
+  const shares = seen
+    .map((entry) => entry.text.match(/Checking rows: (\d+) % \((\d+) of (\d+)\)/))
+    .filter(Boolean)
+    .map(([, percent, done, total]) => ({ percent: Number(percent), done: Number(done), total: Number(total) }));
+  assert.ok(shares.length >= 2, `too few progress texts: ${JSON.stringify(seen.slice(0, 10))}`);
+  assert.ok(shares.every((share) => share.total === PROGRESS_ROWS));
+  assert.ok(
+    shares.some((share) => share.percent > 0 && share.percent < 100),
+    `no share between 0 and 100 %: ${JSON.stringify(shares)}`,
+  );
+  assert.ok(
+    seen.some((entry) => entry.max === String(PROGRESS_ROWS) && Number(entry.value) > 0),
+    'the progress bar shows the share done',
+  );
+});
+
+test('page raised no errors', () => {
+  assert.deepEqual(run.pageErrors, []);
+});
