@@ -10,6 +10,7 @@ use crate::analysis_chart::summary_chart;
 use crate::flow::{Analyzed, ImportFlow};
 use crate::focus::focus_when_shown;
 use crate::protocol::cell_text;
+use crate::scroll::TableScroll;
 
 /// Number of record errors listed below the counts.
 const ERRORS_SHOWN: usize = 20;
@@ -265,7 +266,7 @@ fn ErrorList(
                 "Download errors as CSV"
             </button>
         </div>
-        <div class="table-scroll">
+        <TableScroll label="Record errors">
             <table class="errors">
                 <caption aria-live="polite">
                     {move || {
@@ -310,7 +311,7 @@ fn ErrorList(
                     }}
                 </tbody>
             </table>
-        </div>
+        </TableScroll>
     })
 }
 

@@ -24,6 +24,7 @@ pub mod notifications;
 pub mod paged;
 pub mod persons;
 pub mod protocol;
+pub mod scroll;
 pub mod sending;
 pub mod session;
 pub mod upload;

@@ -6,6 +6,7 @@ use shared::wire::{Page, Person};
 use crate::api;
 use crate::display::{full_name, person_type_label};
 use crate::paged::PagedList;
+use crate::scroll::TableScroll;
 
 /// Number of profiles on one page.
 const PER_PAGE: u32 = 20;
@@ -33,7 +34,7 @@ fn person_table(persons: Page<Person>) -> AnyView {
     }
     view! {
         <p>{format!("{} persons in all.", persons.total)}</p>
-        <div class="table-scroll">
+        <TableScroll label="Persons">
             <table class="persons">
                 <thead>
                     <tr>
@@ -63,7 +64,7 @@ fn person_table(persons: Page<Person>) -> AnyView {
                         .collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableScroll>
     }
     .into_any()
 }

@@ -9,6 +9,7 @@ use web_sys::{DragEvent, HtmlInputElement};
 use crate::display::{describe_source, format_bytes, person_type_label};
 use crate::flow::ImportFlow;
 use crate::protocol::Preview;
+use crate::scroll::TableScroll;
 
 /// File types that the file dialog offers.
 const ACCEPTED_FILES: &str = ".csv,.txt,.tsv,.xls,.xlsx,.xlsb,.ods,.zip";
@@ -370,7 +371,7 @@ fn PreviewTable(
                     .map(|warning| view! { <li>{warning.message}</li> })
                     .collect_view()}
             </ul>
-            <div class="table-scroll">
+            <TableScroll label="File preview">
                 <table>
                     <caption>"Preview of the first " {shown} " rows"</caption>
                     <thead>
@@ -400,7 +401,7 @@ fn PreviewTable(
                             .collect_view()}
                     </tbody>
                 </table>
-            </div>
+            </TableScroll>
         </div>
     }
 }

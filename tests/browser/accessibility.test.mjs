@@ -1,12 +1,14 @@
 // Browser test of accessibility: axe-core checks every page and every step
-// of an import, and the test fails on any serious or critical violation.
+// of an import, in the light theme on a desktop and in the dark theme at
+// 360 px wide, and the test fails on any serious or critical violation.
+// It saves a screenshot of every step in tests/artifacts.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-import { CASES, signIn, start, startImport, stop, waitForText } from './harness.mjs';
+import { CASES, screenshot, signIn, start, startImport, stop, waitForText } from './harness.mjs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const CONTACTS_CSV = path.join(CASES, '01-utf8-bom-header', 'contacts.csv');
@@ -39,9 +41,38 @@ async function violations(page) {
   });
 }
 
-async function assertAccessible(step) {
+// Checks the page with axe-core and saves its screenshot as `shot`.
+async function assertAccessible(step, shot) {
   const found = await violations(run.page);
   assert.deepEqual(found, [], `${step}: ${JSON.stringify(found, null, 2)}`);
+  if (shot) {
+    await screenshot(run, shot);
+  }
+}
+
+// Runs an import of the newsletter case through every step, checking each.
+async function checkImportSteps(prefix) {
+  const { page } = run;
+  await startImport(run);
+  await assertAccessible('upload step', `${prefix}-01-upload`);
+
+  await page.getByLabel('Upload file', { exact: true }).setInputFiles(NEWSLETTER_CSV);
+  await page.getByRole('heading', { name: 'Map your data', exact: true }).waitFor();
+  await assertAccessible('mapping step', `${prefix}-02-mapping`);
+
+  await page.getByRole('button', { name: 'Analyze', exact: true }).click();
+  await page.getByLabel('Valid records', { exact: true }).waitFor();
+  await page.getByText(/profiles are new|profiles exist/).first().waitFor();
+  await assertAccessible('analysis summary and import choices', `${prefix}-03-analysis`);
+
+  await page.getByLabel('Automatically', { exact: true }).check();
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await page.getByRole('heading', { name: 'Confirm the import', exact: true }).waitFor();
+  await assertAccessible('confirmation', `${prefix}-04-confirm`);
+
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await page.getByRole('heading', { name: 'Import finished', exact: true }).waitFor();
+  await assertAccessible('outcome', `${prefix}-05-outcome`);
 }
 
 test('pages pass axe-core', async (t) => {
@@ -72,26 +103,7 @@ test('pages pass axe-core', async (t) => {
 
   await t.test('import steps', async () => {
     await signIn(run);
-    await startImport(run);
-    await assertAccessible('upload step');
-
-    await page.getByLabel('Upload file', { exact: true }).setInputFiles(NEWSLETTER_CSV);
-    await page.getByRole('heading', { name: 'Map your data', exact: true }).waitFor();
-    await assertAccessible('mapping step');
-
-    await page.getByRole('button', { name: 'Analyze', exact: true }).click();
-    await page.getByLabel('Valid records', { exact: true }).waitFor();
-    await page.getByText(/profiles are new/).waitFor();
-    await assertAccessible('analysis summary and import choices');
-
-    await page.getByLabel('Automatically', { exact: true }).check();
-    await page.getByRole('button', { name: 'Import', exact: true }).click();
-    await page.getByRole('heading', { name: 'Confirm the import', exact: true }).waitFor();
-    await assertAccessible('confirmation');
-
-    await page.getByRole('button', { name: 'Import', exact: true }).click();
-    await page.getByRole('heading', { name: 'Import finished', exact: true }).waitFor();
-    await assertAccessible('outcome');
+    await checkImportSteps('steps-light');
   });
 
   await t.test('rejected file', async () => {
@@ -127,6 +139,19 @@ test('pages pass axe-core', async (t) => {
     await page.getByRole('heading', { name: 'Import details', exact: true }).waitFor();
     await waitForText(page.getByLabel('Created', { exact: true }), '5');
     await assertAccessible('import details page');
+  });
+
+  await t.test('dark theme at 360 px wide', async () => {
+    const lightBackground = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.setViewportSize({ width: 360, height: 800 });
+    const darkBackground = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    assert.notEqual(darkBackground, lightBackground, 'the dark theme follows the system setting');
+    await checkImportSteps('steps-dark-360');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page is ${overflow} px wider than the 360 px window`);
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 
   await t.test('page raised no errors', () => {

@@ -13,6 +13,7 @@ pub use details::ImportDetailsPage;
 use crate::api;
 use crate::display::format_bytes;
 use crate::paged::PagedList;
+use crate::scroll::TableScroll;
 use time::{duration_seconds, format_duration, format_local_time};
 
 /// Number of imports on one page: the server lists at most the 30 most
@@ -47,7 +48,7 @@ fn history_view(imports: Page<ImportEntry>) -> AnyView {
     }
     view! {
         {chart::import_chart(&imports.items)}
-        <div class="table-scroll">
+        <TableScroll label="Imports">
             <table class="history">
                 <thead>
                     <tr>
@@ -63,7 +64,7 @@ fn history_view(imports: Page<ImportEntry>) -> AnyView {
                 </thead>
                 <tbody>{imports.items.into_iter().map(history_row).collect_view()}</tbody>
             </table>
-        </div>
+        </TableScroll>
     }
     .into_any()
 }
