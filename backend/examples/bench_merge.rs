@@ -246,6 +246,7 @@ async fn import(
             on_match,
             tags: TagChoice::None,
             journey_id: None,
+            edited_cells: 0,
         },
         summary: Summary {
             data_rows: records,

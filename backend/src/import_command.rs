@@ -127,6 +127,7 @@ fn analyze(args: &ImportArgs) -> anyhow::Result<ImportRequest> {
             },
             tags,
             journey_id: None,
+            edited_cells: 0,
         },
         summary,
         errors: analysis.errors,

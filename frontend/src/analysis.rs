@@ -9,7 +9,7 @@ use shared::{FieldKey, RecordError, SourceRow, Summary, Warning};
 use crate::analysis_chart::summary_chart;
 use crate::flow::{Analyzed, ImportFlow};
 use crate::focus::focus_when_shown;
-use crate::protocol::cell_text;
+use crate::protocol::{cell_text, EDITABLE_ROWS};
 use crate::scroll::TableScroll;
 
 /// Number of record errors listed below the counts.
@@ -327,13 +327,15 @@ fn CellEditor(
     let flow = expect_context::<ImportFlow>();
     let row = error.row;
     let Some(editable) = editable else {
-        return view! {
-            <span class="hint">"Fix it in the file, or analyze again after other fixes."</span>
-        }
-        .into_any();
+        let text = format!(
+            "Only the first {EDITABLE_ROWS} error records can be edited here: fix this one in \
+             the file, or analyze again after fixing others."
+        );
+        return view! { <span class="hint">{text}</span> }.into_any();
     };
     if editable.is_empty() {
-        return view! { <span class="hint">"Fix it in the file."</span> }.into_any();
+        return view! { <span class="hint">"No mapped cell can fix this: correct the row in the file."</span> }
+            .into_any();
     }
     let inputs = editable
         .into_iter()

@@ -25,7 +25,7 @@ pub fn format_bytes(bytes: u64) -> String {
 }
 
 /// Formats the share `done` of `total` as a whole percentage, such as
-/// `45 %`; an empty total counts as done.
+/// `45 %`. An empty total counts as done.
 pub fn format_percent(done: u64, total: u64) -> String {
     if total == 0 {
         return "100 %".to_owned();

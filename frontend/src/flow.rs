@@ -96,8 +96,8 @@ pub struct ImportFlow {
     pub analyzed: RwSignal<Option<Analyzed>>,
     /// Cells edited in the error table; the next analysis applies them.
     pub edits: RwSignal<CellEdits>,
-    /// Errors of each record checked again after an edit, by row number;
-    /// an empty list means the record is now valid.
+    /// Errors of each record checked again after an edit, by row number.
+    /// An empty list means that the record is valid now.
     pub rechecked: RwSignal<BTreeMap<u32, Vec<RecordError>>>,
     /// The profiles of the analysis, set together with `analyzed`.
     pub profiles: StoredValue<Option<ProfileTexts>, LocalStorage>,
@@ -361,7 +361,9 @@ impl ImportFlow {
                 }) => self.rechecked.update(|rechecked| {
                     rechecked.insert(row, errors);
                 }),
-                Ok(_) => log::error!("worker returned no record check for a record check"),
+                Ok(_) => {
+                    log::error!("worker returned another output for the record check of row {row}")
+                }
                 Err(WorkerFailure::Cancelled) => {}
                 Err(failure) => self.notices.show(failure.to_string()),
             }
@@ -556,6 +558,7 @@ impl ImportFlow {
                     .filter(|_| tags != TagChoice::None)
                     .map(|journey| journey.journey_id),
                 tags,
+                edited_cells: u32::try_from(analyzed.edits.len()).unwrap_or(u32::MAX),
             },
             summary: analyzed.result.summary,
             errors: analyzed.result.errors,

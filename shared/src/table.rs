@@ -127,7 +127,7 @@ pub struct CellEdit {
     pub row: u32,
     /// Column index, 0-based.
     pub column: usize,
-    /// The text that replaces the cell; empty clears it.
+    /// The text that replaces the cell. An empty text clears the cell.
     pub value: String,
 }
 

@@ -39,6 +39,14 @@ pub struct ImportChoices {
     /// allowed when the import applies tags.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub journey_id: Option<i64>,
+    /// Number of cells that the person edited in the browser before the
+    /// analysis that the import sends.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub edited_cells: u32,
+}
+
+fn is_zero(count: &u32) -> bool {
+    *count == 0
 }
 
 /// A journey that imported profiles can join.

@@ -86,6 +86,13 @@ test('errors fixed in place', async (t) => {
     const [entry] = (await apiGet(run, '/api/imports?page=1&per_page=30')).items;
     assert.equal(entry.error_records, 0);
   });
+
+  await t.test('the import details count the edited cells', async () => {
+    await page.getByRole('link', { name: 'Import history', exact: true }).click();
+    await page.locator('table.history tbody tr').first().getByRole('link', { name: /^View/ }).click();
+    await page.getByRole('heading', { name: 'Import details', exact: true }).waitFor();
+    await waitForText(page.locator('dt:text-is("Cells edited before the import") + dd'), '1');
+  });
 });
 
 test('analysis progress as a percentage', async () => {

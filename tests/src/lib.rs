@@ -307,6 +307,7 @@ pub fn request(
             on_match,
             tags: TagChoice::None,
             journey_id: None,
+            edited_cells: 0,
         },
         summary: Summary {
             data_rows: records,

@@ -181,6 +181,8 @@ fn details_view(
             <dd>{journey}</dd>
             <dt>"File reading"</dt>
             <dd>{read_choices_text(&settings)}</dd>
+            <dt>"Cells edited before the import"</dt>
+            <dd>{choices.edited_cells}</dd>
         </dl>
         {mapping_table(&settings)}
         {counts_table(&entry)}
