@@ -363,11 +363,15 @@ fn Confirmation() -> impl IntoView {
                 }}
             </div>
             {move || {
-                let uploading = matches!(
+                let cancellable = matches!(
                     flow.sending.get(),
-                    Some(SendProgress::Creating | SendProgress::Uploading { .. })
+                    Some(
+                        SendProgress::Creating
+                        | SendProgress::Uploading { .. }
+                        | SendProgress::Merging { .. }
+                    )
                 );
-                uploading
+                cancellable
                     .then(|| {
                         view! {
                             <button

@@ -112,7 +112,9 @@ pub struct OutgoingImport {
 /// Sends the import, calling `progress` at each step, and returns it once
 /// the server has finished merging it. When `cancel_requested` returns
 /// true before the commit, the upload stops and the import is cancelled
-/// on the server, which returns it with the status Cancelled.
+/// on the server, which returns it with the status Cancelled. After the
+/// commit, the server rolls the merge back and the import ends Cancelled,
+/// unless the merge finished first.
 pub async fn send_import(
     outgoing: &OutgoingImport,
     progress: impl Fn(SendProgress),
@@ -168,21 +170,39 @@ pub async fn send_import(
     let entry = api::commit_import(import_id, batch_count)
         .await
         .map_err(SendFailure::Upload)?;
-    wait_for_merge(entry, &progress)
+    wait_for_merge(entry, &progress, &cancel_requested)
         .await
         .map_err(|failure| SendFailure::Progress { import_id, failure })
 }
 
-/// Polls the import until its merge has finished.
+/// Polls the import until its merge has finished, and asks the server
+/// once to cancel the merge when `cancel_requested` returns true.
 async fn wait_for_merge(
     mut entry: ImportEntry,
     progress: &impl Fn(SendProgress),
+    cancel_requested: &impl Fn() -> bool,
 ) -> Result<ImportEntry, ApiFailure> {
     let mut failures = 0;
+    let mut cancel_sent = false;
     while matches!(
         entry.status,
         ImportStatus::Uploading | ImportStatus::Importing
     ) {
+        if !cancel_sent && cancel_requested() {
+            cancel_sent = true;
+            // A merge that finished meanwhile answers with a conflict, and
+            // the next poll shows how it ended.
+            match api::cancel_import(entry.import_id).await {
+                Ok(_) => log::info!(
+                    "import {} cancel requested during the merge",
+                    entry.import_id
+                ),
+                Err(failure) => log::warn!(
+                    "cancel of import {} during the merge failed: {failure}",
+                    entry.import_id
+                ),
+            }
+        }
         let (done, total) = entry
             .progress
             .map_or((0, 0), |progress| (progress.done, progress.total));

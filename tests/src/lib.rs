@@ -115,6 +115,13 @@ impl Api {
     /// commit, and wait for the merge. Returns the first response that
     /// failed, with its status and body.
     pub async fn try_import(&self, request: &ImportRequest) -> Result<ImportEntry, Failure> {
+        let import_id = self.upload_and_commit(request).await?;
+        Ok(self.wait_for_import(import_id).await)
+    }
+
+    /// Creates the import, uploads its batches and commits it, and returns
+    /// its id without waiting for the merge.
+    pub async fn upload_and_commit(&self, request: &ImportRequest) -> Result<i64, Failure> {
         let checksum = checksum_of(request);
         let created: ImportCreated = self
             .expect_json(
@@ -137,7 +144,7 @@ impl Api {
                     }),
             )
             .await?;
-        Ok(self.wait_for_import(import_id).await)
+        Ok(import_id)
     }
 
     /// Uploads one batch, gzip-compressed.

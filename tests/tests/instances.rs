@@ -1,5 +1,6 @@
 //! Several `people serve` instances on one PostgreSQL database: concurrent
-//! imports with overlapping profiles, and an instance killed mid-merge.
+//! imports with overlapping profiles, an instance killed mid-merge, and a
+//! merge cancelled through another instance.
 //!
 //! These tests need `PEOPLE_TEST_POSTGRES_URL` (an admin URL of a
 //! PostgreSQL server) and are ignored by default; the test script runs
@@ -55,14 +56,85 @@ fn overlapping_import(
     request(PersonType::Lead, OnMatch::Merge, profiles)
 }
 
-#[tokio::test]
-#[ignore = "needs PEOPLE_TEST_POSTGRES_URL"]
-async fn two_instances_merge_overlapping_imports() {
+/// Starts two servers on one new PostgreSQL database with the test user.
+/// The folder holds their files and must live as long as they do.
+async fn two_instances() -> (tempfile::TempDir, ServerProcess, ServerProcess) {
     let folder = tempfile::tempdir().expect("temporary folder");
     let url = postgres_database(folder.path()).await;
     add_user_with_cli(&url);
     let first = ServerProcess::start(&url, folder.path()).await;
     let second = ServerProcess::start(&url, folder.path()).await;
+    (folder, first, second)
+}
+
+/// A merge that the first of two instances runs, after the second one
+/// has shown its progress.
+struct RunningMerge {
+    first: ServerProcess,
+    _second: ServerProcess,
+    /// The servers' files, declared after them so that it is dropped last.
+    _folder: tempfile::TempDir,
+    first_api: Api,
+    second_api: Api,
+    import_id: i64,
+    /// The first progress that the second instance showed.
+    seen: shared::wire::Progress,
+}
+
+/// Starts two instances, imports `count` new profiles with emails that
+/// start with `prefix` through the first and waits until the second shows
+/// the merge's progress, which the first one writes.
+async fn start_merge(prefix: &str, count: u32) -> RunningMerge {
+    let (_folder, first, second) = two_instances().await;
+    let (first_api, _) = token_client(&first.base).await;
+    let (second_api, _) = token_client(&second.base).await;
+    let profiles = (0..count)
+        .map(|n| profile(n + 2, &format!("{prefix}{n}@example.com"), "M"))
+        .collect();
+    let import = request(PersonType::Lead, OnMatch::Merge, profiles);
+    let import_id = first_api
+        .upload_and_commit(&import)
+        .await
+        .expect("upload and commit");
+    let seen = wait_for_merge_progress(&second_api, import_id).await;
+    RunningMerge {
+        _folder,
+        first,
+        _second: second,
+        first_api,
+        second_api,
+        import_id,
+        seen,
+    }
+}
+
+/// Waits up to 10 s until `api` shows merge progress of the import, and
+/// returns it.
+async fn wait_for_merge_progress(api: &Api, import_id: i64) -> shared::wire::Progress {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let entry: ImportEntry = api
+            .get(&format!("/api/imports/{import_id}"))
+            .await
+            .json()
+            .await
+            .expect("JSON");
+        if let Some(progress) = entry.progress.filter(|progress| progress.done > 0) {
+            return progress;
+        }
+        assert_eq!(entry.status, ImportStatus::Importing, "{entry:?}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no merge progress seen"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs PEOPLE_TEST_POSTGRES_URL"]
+async fn two_instances_merge_overlapping_imports() {
+    let (_folder, first, second) = two_instances().await;
     let (first_api, _) = token_client(&first.base).await;
     let (second_api, _) = token_client(&second.base).await;
 
@@ -136,68 +208,11 @@ async fn two_instances_merge_overlapping_imports() {
 #[tokio::test]
 #[ignore = "needs PEOPLE_TEST_POSTGRES_URL"]
 async fn killed_instance_merge_is_taken_over() {
-    let folder = tempfile::tempdir().expect("temporary folder");
-    let url = postgres_database(folder.path()).await;
-    add_user_with_cli(&url);
-    let first = ServerProcess::start(&url, folder.path()).await;
-    let second = ServerProcess::start(&url, folder.path()).await;
-    let (first_api, _) = token_client(&first.base).await;
-    let (second_api, _) = token_client(&second.base).await;
-
-    let profiles = (0..16_000)
-        .map(|n| profile(n + 2, &format!("takeover{n}@example.com"), "T"))
-        .collect();
-    let import = request(PersonType::Lead, OnMatch::Merge, profiles);
-    let created: shared::wire::ImportCreated = first_api
-        .expect_json(
-            first_api
-                .client
-                .post(first_api.url("/api/imports"))
-                .json(&import.new_import(people_tests::checksum_of(&import))),
-        )
-        .await
-        .expect("create");
-    let import_id = created.entry.import_id;
-    let batches: Vec<_> = import
-        .profiles
-        .chunks(shared::wire::BATCH_PROFILES)
-        .collect();
-    for (number, batch) in batches.iter().enumerate() {
-        first_api
-            .put_batch(import_id, number as u32, batch)
-            .await
-            .expect("batch");
-    }
-    let _: ImportEntry = first_api
-        .expect_json(
-            first_api
-                .client
-                .post(first_api.url(&format!("/api/imports/{import_id}/commit")))
-                .json(&serde_json::json!({ "batch_count": batches.len() })),
-        )
-        .await
-        .expect("commit");
-    // The second instance shows the progress that the first one writes.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    let seen = loop {
-        let entry: ImportEntry = second_api
-            .get(&format!("/api/imports/{import_id}"))
-            .await
-            .json()
-            .await
-            .expect("JSON");
-        if let Some(progress) = entry.progress.filter(|progress| progress.done > 0) {
-            break progress;
-        }
-        assert_eq!(entry.status, ImportStatus::Importing, "{entry:?}");
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no merge progress seen from the second instance"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    };
-    assert_eq!(seen.total, 16_000, "{seen:?}");
-    let before: ImportEntry = first_api
+    let merge = start_merge("takeover", 16_000).await;
+    let (import_id, second_api) = (merge.import_id, &merge.second_api);
+    assert_eq!(merge.seen.total, 16_000, "{:?}", merge.seen);
+    let before: ImportEntry = merge
+        .first_api
         .get(&format!("/api/imports/{import_id}"))
         .await
         .json()
@@ -208,15 +223,40 @@ async fn killed_instance_merge_is_taken_over() {
         ImportStatus::Importing,
         "the kill lands mid-merge"
     );
-    first.kill();
+    merge.first.kill();
 
     // The second instance finds the stale claim and merges the import.
     let entry = second_api.wait_for_import(import_id).await;
     assert_eq!(entry.status, ImportStatus::Completed, "{entry:?}");
     assert_eq!(entry.counts.created, 16_000);
     assert_eq!(
-        all_persons(&second_api).await.len(),
+        all_persons(second_api).await.len(),
         16_000,
         "every profile exists once"
+    );
+}
+
+#[tokio::test]
+#[ignore = "needs PEOPLE_TEST_POSTGRES_URL"]
+async fn cancel_through_other_instance_stops_merge() {
+    // Large enough that the merge runs for seconds after its first chunk,
+    // and the first instance reads the stored request within one.
+    let merge = start_merge("cancel", 40_000).await;
+    let (import_id, first_api, second_api) = (merge.import_id, &merge.first_api, &merge.second_api);
+
+    let response = second_api
+        .client
+        .post(second_api.url(&format!("/api/imports/{import_id}/cancel")))
+        .send()
+        .await
+        .expect("cancel request");
+    assert_eq!(response.status(), 202);
+
+    let entry = first_api.wait_for_import(import_id).await;
+    assert_eq!(entry.status, ImportStatus::Cancelled, "{entry:?}");
+    assert_eq!(entry.counts.created, 0);
+    assert!(
+        all_persons(second_api).await.is_empty(),
+        "the merge rolled back"
     );
 }

@@ -208,6 +208,55 @@ async fn cancelled_import_takes_no_batches() {
 }
 
 #[tokio::test]
+async fn cancel_during_merge_rolls_back() {
+    let server = TestServer::start().await;
+    // Enough profiles that the merge is still running when the cancel
+    // arrives a moment after the commit.
+    let import = request(
+        PersonType::Lead,
+        OnMatch::Merge,
+        (0..20_000)
+            .map(|n| profile(n + 2, &format!("m{n}@example.com"), "M"))
+            .collect(),
+    );
+    let import_id = server
+        .upload_and_commit(&import)
+        .await
+        .expect("upload and commit");
+
+    let response = server
+        .client
+        .post(server.url(&format!("/api/imports/{import_id}/cancel")))
+        .send()
+        .await
+        .expect("cancel request");
+    assert_eq!(
+        response.status(),
+        202,
+        "{}",
+        response.text().await.unwrap_or_default()
+    );
+
+    let entry = server.wait_for_import(import_id).await;
+    assert_eq!(entry.status, ImportStatus::Cancelled);
+    assert_eq!(entry.counts.created, 0);
+    assert!(entry
+        .failure
+        .is_some_and(|text| text.contains("nothing was imported")));
+    assert!(server.persons().await.is_empty(), "the merge rolled back");
+
+    let late = server
+        .client
+        .post(server.url(&format!("/api/imports/{import_id}/cancel")))
+        .send()
+        .await
+        .expect("second cancel request");
+    assert_eq!(late.status(), 200, "a second cancel changes nothing");
+    let late: ImportEntry = late.json().await.expect("entry is JSON");
+    assert_eq!(late.status, ImportStatus::Cancelled);
+}
+
+#[tokio::test]
 async fn history_lists_thirty_of_fourteen_days() {
     let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
     let server = TestServer::start_with_clock(Some(clock.clone())).await;

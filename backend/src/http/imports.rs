@@ -310,17 +310,28 @@ async fn commit_import(
     Ok((StatusCode::ACCEPTED, Json(entry)))
 }
 
-/// POST /api/imports/{id}/cancel: cancels an import still uploading.
+/// POST /api/imports/{id}/cancel: cancels an import still uploading
+/// (200), or asks its running merge to roll back (202, and the import
+/// turns Cancelled when the merge has stopped).
 async fn cancel_import(
     State(context): State<ApiContext>,
     Extension(auth_user): Extension<AuthUser>,
     Path(import_id): Path<i64>,
-) -> ApiResult<Json<ImportEntry>> {
+) -> ApiResult<(StatusCode, Json<ImportEntry>)> {
     check_owner(&context, &auth_user, import_id).await?;
-    match context.store.cancel_import(import_id).await? {
+    let code = match context.store.cancel_import(import_id).await? {
         None => return Err(Error::NotFound(format!("import {import_id} not found"))),
         Some(ImportStatus::Cancelled) => {
             tracing::info!(import_id, "import cancelled");
+            StatusCode::OK
+        }
+        Some(ImportStatus::Importing) => StatusCode::ACCEPTED,
+        Some(status @ (ImportStatus::Completed | ImportStatus::CompletedWithErrors)) => {
+            return Err(Error::Conflict(format!(
+                "import {import_id} is {}, so it can no longer be cancelled: undo it from its \
+                 details page instead",
+                status.label()
+            )));
         }
         Some(status) => {
             return Err(Error::Conflict(format!(
@@ -328,13 +339,13 @@ async fn cancel_import(
                 status.label()
             )));
         }
-    }
+    };
     let entry = context
         .store
         .get_import(import_id)
         .await?
         .ok_or_else(|| Error::NotFound(format!("import {import_id} not found")))?;
-    Ok(Json(entry))
+    Ok((code, Json(entry)))
 }
 
 /// GET /api/imports: the history, newest first.

@@ -128,12 +128,17 @@ impl Store {
         let mut touched = Vec::new();
         let mut done = 0;
         let mut persisted_at: Option<Instant> = None;
+        let mut cancel_stored = false;
         for chunk in profiles.chunks(CHUNK_PROFILES) {
+            if cancel_stored || self.merge_cancel_requested(import_id) {
+                tx.rollback().await?;
+                return self.finish_cancelled(import_id, &job.instance, done).await;
+            }
             let outcomes = merge_chunk(&mut tx, self.engine, chunk, plan).await?;
             done += chunk.len() as u64;
             self.set_progress(import_id, done, total);
             if persisted_at.is_none_or(|at| at.elapsed() >= PROGRESS_INTERVAL) {
-                self.persist_progress(import_id, done).await;
+                cancel_stored = self.persist_progress(import_id, done).await;
                 persisted_at = Some(Instant::now());
             }
             for (draft, outcome) in chunk.iter().zip(outcomes) {
@@ -191,6 +196,10 @@ impl Store {
             return Ok(ImportStatus::Failed);
         }
 
+        if cancel_stored || self.merge_cancel_requested(import_id) {
+            tx.rollback().await?;
+            return self.finish_cancelled(import_id, &job.instance, done).await;
+        }
         insert_errors(&mut tx, import_id, &failures).await?;
         if let Some(journey_id) = job.choices.journey_id {
             enroll(&mut tx, journey_id, import_id, &touched, now).await?;
@@ -224,16 +233,45 @@ impl Store {
             tx.rollback().await?;
             tracing::warn!(import_id, "another instance finished this import first");
             self.clear_progress(import_id);
+            self.forget_merge_cancel(import_id);
             return Ok(ImportStatus::Importing);
         }
         tx.commit().await?;
         self.clear_progress(import_id);
+        self.forget_merge_cancel(import_id);
         Ok(status)
+    }
+
+    /// Marks an import Cancelled after its merge transaction rolled back,
+    /// so that nothing of it is applied, and returns the status.
+    async fn finish_cancelled(
+        &self,
+        import_id: i64,
+        instance: &str,
+        done: u64,
+    ) -> sqlx::Result<ImportStatus> {
+        self.clear_progress(import_id);
+        self.forget_merge_cancel(import_id);
+        tracing::info!(import_id, merged = done, "merge cancelled and rolled back");
+        sqlx::query(
+            "update import set status = $1, failure = $2, finished_at = $3, claimed_by = null \
+             where import_id = $4 and status = $5 and claimed_by = $6",
+        )
+        .bind(ImportStatus::Cancelled.key())
+        .bind("cancelled during the merge, so nothing was imported")
+        .bind(self.now_text())
+        .bind(import_id)
+        .bind(ImportStatus::Importing.key())
+        .bind(instance)
+        .execute(&self.pool)
+        .await?;
+        Ok(ImportStatus::Cancelled)
     }
 
     /// Marks an import Failed with the reason people see.
     pub(super) async fn finish_failed(&self, import_id: i64, reason: &str) -> sqlx::Result<()> {
         self.clear_progress(import_id);
+        self.forget_merge_cancel(import_id);
         sqlx::query(
             "update import set status = $1, failure = $2, finished_at = $3, claimed_by = null \
              where import_id = $4",

@@ -22,7 +22,7 @@ pub use retention::{HISTORY_LENGTH, RETENTION};
 pub use undo::UndoRefused;
 pub use users::{Session, TokenInfo, User, MAX_SIGN_IN_FAILURES, SESSION_LIFETIME};
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -53,6 +53,10 @@ pub struct Store {
     clock: Arc<dyn Clock>,
     /// Progress of the merges this instance runs, by import id.
     progress: Arc<Mutex<HashMap<i64, shared::wire::Progress>>>,
+    /// Imports whose merge a person asked to cancel through this instance.
+    /// On PostgreSQL the request is also stored, for a merge that another
+    /// instance runs.
+    cancels: Arc<Mutex<HashSet<i64>>>,
     /// Held by each transaction that reads before it writes (merge, undo)
     /// on SQLite. SQLite has one writer, and a transaction that started
     /// reading fails with "database is locked" when another wrote first.
@@ -116,6 +120,7 @@ impl Store {
             engine,
             clock: Arc::new(SystemClock),
             progress: Arc::default(),
+            cancels: Arc::default(),
             writer: Arc::default(),
             claim_timeout: chrono::Duration::seconds(60),
         })

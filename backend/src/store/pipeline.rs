@@ -292,9 +292,17 @@ impl Store {
         Ok(Ok(()))
     }
 
-    /// Cancels an import that is still uploading and drops its batches.
-    /// Returns the status it has afterwards.
+    /// Cancels an import that is still uploading and drops its batches, or
+    /// asks the running merge of an import to roll back and end Cancelled.
+    /// Returns the status it has afterwards, Importing while the merge has
+    /// not yet stopped.
     pub async fn cancel_import(&self, import_id: i64) -> sqlx::Result<Option<ImportStatus>> {
+        // A write here would wait for the merge's transaction on SQLite,
+        // so a running merge only gets the request.
+        if let Some((ImportStatus::Importing, _)) = self.import_owner(import_id).await? {
+            self.request_merge_cancel(import_id).await?;
+            return Ok(Some(ImportStatus::Importing));
+        }
         let result = sqlx::query(
             "update import set status = $1, finished_at = $2 where import_id = $3 and status = $4",
         )
@@ -465,18 +473,68 @@ impl Store {
     /// outside the merge transaction, so that other instances can show it.
     /// Only on PostgreSQL: on SQLite the merge holds the one write lock,
     /// and one process owns the file, so the progress in memory is enough.
-    pub(super) async fn persist_progress(&self, import_id: i64, done: u64) {
+    ///
+    /// Returns whether a cancel of the merge was stored meanwhile, which
+    /// another instance may have received.
+    pub(super) async fn persist_progress(&self, import_id: i64, done: u64) -> bool {
         if self.engine != Engine::Postgres {
-            return;
+            return false;
         }
-        let written = sqlx::query("update import set merged_profiles = $1 where import_id = $2")
-            .bind(i64::try_from(done).unwrap_or(i64::MAX))
+        let written: sqlx::Result<Option<String>> = sqlx::query_scalar(
+            "update import set merged_profiles = $1 where import_id = $2 \
+             returning cancel_requested_at",
+        )
+        .bind(i64::try_from(done).unwrap_or(i64::MAX))
+        .bind(import_id)
+        .fetch_one(&self.pool)
+        .await;
+        match written {
+            Ok(requested_at) => requested_at.is_some(),
+            Err(error) => {
+                tracing::warn!(import_id, "cannot record the merge progress: {error}");
+                false
+            }
+        }
+    }
+
+    /// Asks the merge of `import_id` to stop. The merge reads the request
+    /// between chunks of profiles.
+    async fn request_merge_cancel(&self, import_id: i64) -> sqlx::Result<()> {
+        self.cancels
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(import_id);
+        // On SQLite the running merge holds the one write lock, and this
+        // instance is the only one, so the request in memory is enough.
+        if self.engine == Engine::Postgres {
+            sqlx::query(
+                "update import set cancel_requested_at = $1 where import_id = $2 and status = $3",
+            )
+            .bind(self.now_text())
             .bind(import_id)
+            .bind(ImportStatus::Importing.key())
             .execute(&self.pool)
-            .await;
-        if let Err(error) = written {
-            tracing::warn!(import_id, "cannot record the merge progress: {error}");
+            .await?;
         }
+        tracing::info!(import_id, "merge cancel requested");
+        Ok(())
+    }
+
+    /// Returns whether a person asked this instance to cancel the merge of
+    /// `import_id`.
+    pub(super) fn merge_cancel_requested(&self, import_id: i64) -> bool {
+        self.cancels
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .contains(&import_id)
+    }
+
+    /// Forgets the cancel request of a merge that has ended.
+    pub(super) fn forget_merge_cancel(&self, import_id: i64) {
+        self.cancels
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .remove(&import_id);
     }
 
     pub(super) fn clear_progress(&self, import_id: i64) {
