@@ -30,7 +30,7 @@ pub fn AnalysisStep() -> impl IntoView {
             <button
                 type="button"
                 class="primary"
-                disabled=move || running() || flow.reading.get()
+                disabled=move || running() || flow.reading.with(Option::is_some)
                 on:click=move |_| flow.analyze()
             >
                 "Analyze"

@@ -88,8 +88,8 @@ pub struct ImportFlow {
     pub encoding: RwSignal<Option<String>>,
     pub person_type: RwSignal<PersonType>,
     pub preview: RwSignal<Option<Preview>>,
-    /// Whether a preview is being read.
-    pub reading: RwSignal<bool>,
+    /// Stage of the preview being read, `None` when none is.
+    pub reading: RwSignal<Option<Stage>>,
     pub mapping: RwSignal<MappingState>,
     /// Stage of the running analysis, `None` when none runs.
     pub stage: RwSignal<Option<Stage>>,
@@ -135,7 +135,7 @@ impl ImportFlow {
             encoding: RwSignal::new(None),
             person_type: RwSignal::new(PersonType::Lead),
             preview: RwSignal::new(None),
-            reading: RwSignal::new(false),
+            reading: RwSignal::new(None),
             mapping: RwSignal::new(MappingState::default()),
             stage: RwSignal::new(None),
             analyzed: RwSignal::new(None),
@@ -209,17 +209,22 @@ impl ImportFlow {
             skip_rows: self.skip_rows.get_untracked(),
             read: self.read_choices(),
         };
-        self.reading.set(true);
+        self.reading.set(Some(Stage::Reading { done: 0, total: 0 }));
         let worker = self.worker.get_value();
+        let on_progress = move |stage| {
+            if self.preview_request.get_value() == request {
+                self.reading.set(Some(stage));
+            }
+        };
         spawn_local(async move {
             let result = match read_bytes(&file).await {
-                Ok(bytes) => worker.run(task, bytes, |_| {}).await,
+                Ok(bytes) => worker.run(task, bytes, on_progress).await,
                 Err(failure) => Err(failure),
             };
             if self.preview_request.get_value() != request {
                 return;
             }
-            self.reading.set(false);
+            self.reading.set(None);
             match result {
                 Ok(TaskReply {
                     output: TaskOutput::Preview(preview),
@@ -386,7 +391,7 @@ impl ImportFlow {
         self.notices.clear();
         self.clear_analysis();
         self.save_mapping(&settings);
-        self.stage.set(Some(Stage::Reading));
+        self.stage.set(Some(Stage::Reading { done: 0, total: 0 }));
         let edits = self.edits.get_untracked();
         let task = Task::Analyze {
             file_name: file.name(),
@@ -582,7 +587,7 @@ impl ImportFlow {
         self.reset_read_choices();
         self.person_type.set(PersonType::Lead);
         self.preview.set(None);
-        self.reading.set(false);
+        self.reading.set(None);
         self.mapping.set(MappingState::default());
         self.edits.set(BTreeMap::new());
         self.clear_analysis();

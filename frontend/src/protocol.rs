@@ -102,14 +102,13 @@ pub enum WorkerEvent {
 }
 
 /// A stage of a task.
-///
-/// NOTE: decoding reports no share of the file read, so reading shows as a
-/// stage only.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "stage", rename_all = "snake_case")]
 pub enum Stage {
-    /// Decoding the file into rows.
-    Reading,
+    /// Decoding the file into rows: `done` of `total` bytes of a text
+    /// file are split. A workbook reports `total` 0, because it is decoded
+    /// in one call.
+    Reading { done: u64, total: u64 },
     /// Validating `rows` data rows, of which `done` are checked, and then
     /// grouping them into profiles.
     Checking { rows: u32, done: u32 },
@@ -119,7 +118,10 @@ impl Stage {
     /// Returns the stage text that the progress indicator shows.
     pub fn describe(self) -> String {
         match self {
-            Stage::Reading => "Reading the file…".to_owned(),
+            Stage::Reading { total: 0, .. } => "Reading the file…".to_owned(),
+            Stage::Reading { done, total } => {
+                format!("Reading the file: {}…", format_percent(done, total))
+            }
             Stage::Checking { rows, done } if done >= rows => {
                 format!("Grouping {rows} checked rows into profiles…")
             }
@@ -134,7 +136,8 @@ impl Stage {
     /// `None` while it is unknown.
     pub fn fraction(self) -> Option<(f64, f64)> {
         match self {
-            Stage::Reading | Stage::Checking { rows: 0, .. } => None,
+            Stage::Reading { total: 0, .. } | Stage::Checking { rows: 0, .. } => None,
+            Stage::Reading { done, total } => Some((done as f64, total as f64)),
             Stage::Checking { rows, done } => Some((f64::from(done), f64::from(rows))),
         }
     }
@@ -389,8 +392,14 @@ pub fn run_task(
             skip_rows,
             read,
         } => {
-            progress(Stage::Reading);
-            let mut table = shared::read_file(file_name, bytes, read, *skip_rows)?;
+            progress(Stage::Reading { done: 0, total: 0 });
+            let mut table = shared::read_file_with_progress(
+                file_name,
+                bytes,
+                read,
+                *skip_rows,
+                &mut |done, total| progress(Stage::Reading { done, total }),
+            )?;
             let preview = Preview::from_table(&table, PREVIEW_ROWS);
             table.rows.truncate(PREVIEW_ROWS);
             *previewed = Some(table);
@@ -414,9 +423,14 @@ pub fn run_task(
             settings,
             edits,
         } => {
-            progress(Stage::Reading);
-            let mut table =
-                shared::read_file(file_name, bytes, &settings.read, settings.skip_rows)?;
+            progress(Stage::Reading { done: 0, total: 0 });
+            let mut table = shared::read_file_with_progress(
+                file_name,
+                bytes,
+                &settings.read,
+                settings.skip_rows,
+                &mut |done, total| progress(Stage::Reading { done, total }),
+            )?;
             table.apply_edits(edits);
             let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
             let rows = count(table.rows.len());
@@ -579,6 +593,32 @@ mod tests {
         let json = ProfileJson::new(&[], 10);
         assert!(json.batches.is_empty());
         assert!(json.identifiers.is_empty());
+    }
+
+    #[test]
+    fn stages_describe_their_share() {
+        let reading = Stage::Reading {
+            done: 512,
+            total: 2_048,
+        };
+        assert_eq!(reading.describe(), "Reading the file: 25 %…");
+        assert_eq!(reading.fraction(), Some((512.0, 2_048.0)));
+        let workbook = Stage::Reading { done: 0, total: 0 };
+        assert_eq!(workbook.describe(), "Reading the file…");
+        assert_eq!(workbook.fraction(), None);
+        let checking = Stage::Checking {
+            rows: 400,
+            done: 100,
+        };
+        assert_eq!(checking.describe(), "Checking rows: 25 % (100 of 400)…");
+        let grouping = Stage::Checking {
+            rows: 400,
+            done: 400,
+        };
+        assert_eq!(
+            grouping.describe(),
+            "Grouping 400 checked rows into profiles…"
+        );
     }
 
     #[test]

@@ -28,11 +28,22 @@ pub fn UploadStep() -> impl IntoView {
                 <SheetSelect />
                 <TextReadSelects />
             </div>
-            <Show when=move || flow.reading.get()>
-                <p class="status" role="status">
-                    "Reading the file…"
-                </p>
-            </Show>
+            <div class="status" role="status">
+                {move || {
+                    flow.reading
+                        .get()
+                        .map(|stage| {
+                            let (value, max) = stage.fraction().unzip();
+                            view! {
+                                <progress aria-label="Reading progress" value=value max=max></progress>
+                                <span>{stage.describe()}</span>
+                                <button type="button" on:click=move |_| flow.reset()>
+                                    "Cancel"
+                                </button>
+                            }
+                        })
+                }}
+            </div>
             {move || flow.preview.get().map(|preview| view! { <PreviewTable preview /> })}
         </section>
     }

@@ -28,7 +28,7 @@ pub use analysis::{record_fields, Analysis, ProfileDraft, ProfileValues, Record,
 pub use analyze::{analyze, analyze_with_progress};
 pub use error::{ErrorCode, RecordError, RejectCode, Rejection, Warning};
 pub use field::{FieldKey, ProfileField};
-pub use intake::read_file;
+pub use intake::{read_file, read_file_with_progress};
 pub use settings::{ColumnMapping, PersonType, ReadChoices, Settings};
 pub use table::{Cell, CellEdit, FileFormat, SourceInfo, SourceRow, Table};
 pub use validate::check_profiles;

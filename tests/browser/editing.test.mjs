@@ -104,24 +104,37 @@ test('analysis progress as a percentage', async () => {
   const file = path.join(run.workDir, 'many.csv');
   writeFileSync(file, `${lines.join('\n')}\n`);
 
+  // Records every text and progress value that the status of the step
+  // with heading `heading` shows, in `window.seenProgress[heading]`.
+  const watchStatus = (heading) =>
+    page.evaluate((id) => {
+      window.seenProgress ??= {};
+      const seen = [];
+      window.seenProgress[id] = seen;
+      const status = document.getElementById(id).parentElement.querySelector('.status');
+      new MutationObserver(() => {
+        const bar = status.querySelector('progress');
+        seen.push({
+          text: status.textContent,
+          value: bar?.getAttribute('value') ?? null,
+          max: bar?.getAttribute('max') ?? null,
+        });
+      }).observe(status, { subtree: true, childList: true, characterData: true, attributes: true });
+    }, heading);
+
   await startImport(run);
+  await watchStatus('upload-heading');
   await page.getByLabel('Upload file', { exact: true }).setInputFiles(file);
   await page.getByRole('heading', { name: 'Map your data', exact: true }).waitFor();
-  // Records every text and progress value the analysis status shows.
-  await page.evaluate(() => {
-    window.seenProgress = [];
-    const status = document.querySelector('#analyze-heading').parentElement.querySelector('.status');
-    new MutationObserver(() => {
-      const bar = status.querySelector('progress');
-      window.seenProgress.push({
-        text: status.textContent,
-        value: bar?.getAttribute('value') ?? null,
-        max: bar?.getAttribute('max') ?? null,
-      });
-    }).observe(status, { subtree: true, childList: true, characterData: true, attributes: true });
-  });
+  const previewSeen = await page.evaluate(() => window.seenProgress['upload-heading']);
+  assert.ok(
+    previewSeen.some((entry) => /^Reading the file: \d+ %/.test(entry.text)),
+    `the preview showed no share of the file read: ${JSON.stringify(previewSeen.slice(0, 10))}`,
+  );
+
+  await watchStatus('analyze-heading');
   await analyze(page, PROGRESS_ROWS, 0);
-  const seen = await page.evaluate(() => window.seenProgress);
+  const seen = await page.evaluate(() => window.seenProgress['analyze-heading']);
   const shares = seen
     .map((entry) => entry.text.match(/Checking rows: (\d+) % \((\d+) of (\d+)\)/))
     .filter(Boolean)
@@ -135,6 +148,10 @@ test('analysis progress as a percentage', async () => {
   assert.ok(
     seen.some((entry) => entry.max === String(PROGRESS_ROWS) && Number(entry.value) > 0),
     'the progress bar shows the share done',
+  );
+  assert.ok(
+    seen.some((entry) => /^Reading the file: \d+ %/.test(entry.text)),
+    `no share of the file read: ${JSON.stringify(seen.slice(0, 10))}`,
   );
 });
 

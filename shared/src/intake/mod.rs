@@ -32,6 +32,19 @@ pub fn read_file(
     choices: &ReadChoices,
     skip_rows: usize,
 ) -> Result<Table, Rejection> {
+    read_file_with_progress(file_name, bytes, choices, skip_rows, &mut |_, _| {})
+}
+
+/// Like [`read_file`], and calls `progress` with the bytes of text split
+/// into rows so far and the text's length, about every hundredth of a text
+/// file. A workbook is decoded in one call and reports nothing.
+pub fn read_file_with_progress(
+    file_name: &str,
+    bytes: &[u8],
+    choices: &ReadChoices,
+    skip_rows: usize,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Table, Rejection> {
     crate::check_upload_size(file_name, bytes.len() as u64)?;
     let header_row = u32::try_from(skip_rows)
         .ok()
@@ -42,7 +55,7 @@ pub fn read_file(
                 "the number of rows to skip is too large: use the row number above the header",
             )
         })?;
-    let decoded = decode(file_name, bytes, choices, header_row, false)?;
+    let decoded = decode(file_name, bytes, choices, header_row, false, progress)?;
     build_table(decoded, header_row)
 }
 
@@ -68,6 +81,7 @@ fn decode(
     choices: &ReadChoices,
     header_row: u32,
     inside_zip: bool,
+    progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Decoded, Rejection> {
     if bytes.is_empty() {
         return Err(empty_file(name));
@@ -79,7 +93,7 @@ fn decode(
                 Some(FileFormat::Txt) => FileFormat::Txt,
                 _ => FileFormat::Csv,
             };
-            let read = text::read_text(bytes, choices, header_row)?;
+            let read = text::read_text(bytes, choices, header_row, progress)?;
             let mut decoded = Decoded::new(read.rows, format);
             decoded.info.encoding = Some(read.encoding.to_owned());
             decoded.info.delimiter = Some(read.delimiter);
@@ -105,7 +119,7 @@ fn decode(
                      archive and upload the file inside it",
                 ));
             }
-            archive::ZipKind::Archive => return read_archive(bytes, choices, header_row),
+            archive::ZipKind::Archive => return read_archive(bytes, choices, header_row, progress),
         },
         Content::Unsupported(kind) => {
             return Err(Rejection::new(
@@ -139,9 +153,17 @@ fn read_archive(
     bytes: &[u8],
     choices: &ReadChoices,
     header_row: u32,
+    progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Decoded, Rejection> {
     let entry = archive::read_first_entry(bytes)?;
-    let mut decoded = decode(&entry.name, &entry.content, choices, header_row, true)?;
+    let mut decoded = decode(
+        &entry.name,
+        &entry.content,
+        choices,
+        header_row,
+        true,
+        progress,
+    )?;
     drop(entry.content);
     decoded.info.zip_entry = Some(entry.name);
     if !entry.ignored.is_empty() {

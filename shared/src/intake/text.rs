@@ -15,6 +15,10 @@ const DELIMITERS: [char; 4] = [',', ';', '\t', '|'];
 /// Rows after the header that delimiter detection also looks at.
 const DETECTION_ROWS: u32 = 20;
 
+/// Bytes of text that [`parse_rows`] splits at least between two calls of
+/// its `progress`.
+const PROGRESS_MIN_BYTES: u64 = 64 * 1024;
+
 /// A decoded text file.
 pub(super) struct TextRows {
     pub rows: Vec<SourceRow>,
@@ -29,6 +33,7 @@ pub(super) fn read_text(
     bytes: &[u8],
     choices: &ReadChoices,
     header_row: u32,
+    progress: &mut dyn FnMut(u64, u64),
 ) -> Result<TextRows, Rejection> {
     let mut warnings = Vec::new();
     let (text, encoding, had_errors) = decode(bytes, choices.encoding.as_deref())?;
@@ -54,7 +59,7 @@ pub(super) fn read_text(
         Some(delimiter) => checked_delimiter(delimiter)?,
         None => detect_delimiter(&text, header_row),
     };
-    let rows = parse_rows(&text, delimiter, None)?;
+    let rows = parse_rows(&text, delimiter, None, progress)?;
     Ok(TextRows {
         rows,
         encoding: encoding.name(),
@@ -151,7 +156,7 @@ fn detect_delimiter(text: &str, header_row: u32) -> char {
     let last_row = header_row.saturating_add(DETECTION_ROWS);
     let mut best = (DELIMITERS[0], 1, 0);
     for delimiter in DELIMITERS {
-        let Ok(rows) = parse_rows(text, delimiter, Some(last_row)) else {
+        let Ok(rows) = parse_rows(text, delimiter, Some(last_row), &mut |_, _| {}) else {
             continue;
         };
         let Some(header) = rows.iter().find(|row| row.row == header_row) else {
@@ -176,8 +181,12 @@ fn parse_rows(
     text: &str,
     delimiter: char,
     last_row: Option<u32>,
+    progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Vec<SourceRow>, Rejection> {
     let bytes = text.as_bytes();
+    let total = bytes.len() as u64;
+    let step = (total / 100).max(PROGRESS_MIN_BYTES);
+    let mut reported = 0;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -197,6 +206,10 @@ fn parse_rows(
             break;
         }
         let start = record.position().map_or(0, |position| position.byte());
+        if start >= reported + step {
+            progress(start, total);
+            reported = start;
+        }
         let start = usize::try_from(start).unwrap_or(usize::MAX);
         for _ in 0..blank_lines_before(bytes, start) {
             rows.push(SourceRow {
@@ -270,7 +283,7 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn row_numbers(text: &str) -> Vec<(u32, usize)> {
-        parse_rows(text, ',', None)
+        parse_rows(text, ',', None, &mut |_, _| {})
             .unwrap()
             .iter()
             .map(|row| (row.row, row.cells.len()))
@@ -293,8 +306,30 @@ mod tests {
     }
 
     #[test]
+    fn parse_rows_reports_progress() {
+        let text = "someone@example.com,Some One\n".repeat(20_000);
+        let mut reported = Vec::new();
+        let rows = parse_rows(&text, ',', None, &mut |done, total| {
+            reported.push((done, total))
+        })
+        .unwrap();
+        assert_eq!(rows.len(), 20_000);
+        let total = text.len() as u64;
+        assert!(reported.len() >= 5, "{reported:?}");
+        assert!(reported.iter().all(|&(_, of)| of == total));
+        assert!(reported.windows(2).all(|pair| pair[0].0 < pair[1].0));
+        assert!(reported.iter().all(|&(done, _)| done < total));
+    }
+
+    #[test]
     fn parse_rows_keeps_quoted_content() {
-        let rows = parse_rows("a\t\"x\ty\"\t\"say \"\"hi\"\"\"\n", '\t', None).unwrap();
+        let rows = parse_rows(
+            "a\t\"x\ty\"\t\"say \"\"hi\"\"\"\n",
+            '\t',
+            None,
+            &mut |_, _| {},
+        )
+        .unwrap();
         let expected = vec![
             Cell::Text("a".into()),
             Cell::Text("x\ty".into()),
