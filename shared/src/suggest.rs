@@ -388,6 +388,7 @@ fn looks_like_phone(text: &str) -> bool {
 /// matches it.
 pub fn suggest_mapping(table: &Table) -> Vec<ColumnSuggestion> {
     let mut suggestions = Vec::new();
+    let mut phone_samples: Vec<(usize, Vec<String>)> = Vec::new();
     let mut taken: Vec<ProfileField> = Vec::new();
     for (column, header) in table.headers.iter().enumerate() {
         let folded = fold_header(header);
@@ -411,6 +412,10 @@ pub fn suggest_mapping(table: &Table) -> Vec<ColumnSuggestion> {
                 let texts: Vec<&str> = values.iter().map(String::as_str).collect();
                 (suggest_tag_delimiter(&texts), None)
             }
+            ProfileField::Phone => {
+                phone_samples.push((suggestions.len(), values.clone()));
+                (None, None)
+            }
             _ => (None, None),
         };
         suggestions.push(ColumnSuggestion {
@@ -421,7 +426,46 @@ pub fn suggest_mapping(table: &Table) -> Vec<ColumnSuggestion> {
             note,
         });
     }
+    suggest_phone_country(&mut suggestions, &phone_samples);
     suggestions
+}
+
+/// Sets the country option of the phone suggestions whose sampled values
+/// include numbers without a country code: the country of most numbers
+/// with one in all phone columns. `phone_samples` pairs the index of each
+/// phone suggestion with its sampled values.
+fn suggest_phone_country(
+    suggestions: &mut [ColumnSuggestion],
+    phone_samples: &[(usize, Vec<String>)],
+) {
+    let mut counts: Vec<(phonenumber::country::Id, usize)> = Vec::new();
+    for value in phone_samples.iter().flat_map(|(_, values)| values) {
+        if let Some(country) = phone::country_of(value) {
+            match counts.iter_mut().find(|(known, _)| *known == country) {
+                Some((_, count)) => *count += 1,
+                None => counts.push((country, 1)),
+            }
+        }
+    }
+    // The first country seen wins a tie, so the result does not depend on
+    // hashing.
+    let Some((country, _)) = counts.iter().rev().max_by_key(|(_, count)| *count).copied() else {
+        return;
+    };
+    let code: &str = country.as_ref();
+    for (index, values) in phone_samples {
+        let national = values
+            .iter()
+            .any(|value| !value.trim_start().starts_with('+'));
+        if national {
+            let suggestion = &mut suggestions[*index];
+            suggestion.option = Some(code.to_owned());
+            suggestion.note = Some(format!(
+                "Numbers without a country code are read as {code} numbers, the country of \
+                 most numbers with one in this file: check it."
+            ));
+        }
+    }
 }
 
 fn field_of_column(folded: &str, values: &[String]) -> Option<(ProfileField, SuggestionSource)> {
@@ -678,6 +722,34 @@ mod tests {
     }
 
     #[test]
+    fn phone_country_comes_from_numbers_with_one() {
+        let data = table(
+            &["Phone", "Mobile"],
+            &[
+                &["+44 20 7946 0601", "+44 7700 900123"],
+                &["020 7946 0702", "+1 212 555 0131"],
+                &["+33 1 23 45 67 89", "+44 7700 900456"],
+            ],
+        );
+        let suggestions = suggest_mapping(&data);
+        let phone = &suggestions[0];
+        assert_eq!(phone.option.as_deref(), Some("GB"));
+        assert!(phone
+            .note
+            .as_deref()
+            .is_some_and(|note| note.contains("GB")));
+        let mobile = &suggestions[1];
+        assert_eq!(mobile.option, None, "every mobile number has its code");
+    }
+
+    #[test]
+    fn phone_country_needs_numbers_with_one() {
+        let data = table(&["Phone"], &[&["020 7946 0702"], &["030 1234567"]]);
+        let suggestions = suggest_mapping(&data);
+        assert_eq!(suggestions[0].option, None);
+    }
+
+    #[test]
     fn tag_delimiters_are_suggested() {
         assert_eq!(
             suggest_tag_delimiter(&["a;b", "c; d"]).as_deref(),
@@ -771,6 +843,10 @@ mod tests {
         assert_eq!(
             option_of(file, bytes, "Birthday").as_deref(),
             Some("MM/DD/YYYY")
+        );
+        assert_eq!(
+            option_of(file, bytes, "Mobile Phone").as_deref(),
+            Some("GB")
         );
         assert_eq!(option_of(file, bytes, "Categories").as_deref(), Some(";"));
     }

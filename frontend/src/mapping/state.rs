@@ -325,6 +325,7 @@ impl MappingState {
                 match field {
                     ProfileField::BirthDate => column.date_format = date_format_choice(option),
                     ProfileField::Tags => column.tags_delimiter.clone_from(option),
+                    ProfileField::Phone => column.phone_country.clone_from(option),
                     _ => {}
                 }
             }

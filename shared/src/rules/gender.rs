@@ -28,12 +28,27 @@ const FEMALE: [&str; 18] = [
     "mujer", "femenino", "femmina", "donna", "miss", "madame",
 ];
 
+/// Placeholders that exporters write where no gender is set, lower-case,
+/// read as an empty cell. Outlook's CSV export writes `Unspecified` for
+/// every contact without one. A value such as `unknown` that a person typed
+/// stays an error, so that they see it.
+const NOT_SET: [&str; 5] = [
+    "unspecified",
+    "not specified",
+    "keine angabe",
+    "non spécifié",
+    "no especificado",
+];
+
 /// Normalizes a gender value.
 pub fn normalize(text: &str) -> FieldResult {
     let Some(value) = non_empty(text) else {
         return Ok(None);
     };
     let lower = value.to_lowercase();
+    if NOT_SET.contains(&lower.as_str()) {
+        return Ok(None);
+    }
     if MALE.contains(&lower.as_str()) {
         return Ok(Some("MALE".to_owned()));
     }
@@ -68,6 +83,8 @@ mod tests {
             ("Frau", Some("FEMALE")),
             ("Mrs.", Some("FEMALE")),
             ("", None),
+            ("Unspecified", None),
+            ("Keine Angabe", None),
         ];
         for (input, expected) in cases {
             assert_eq!(

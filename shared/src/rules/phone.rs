@@ -50,6 +50,20 @@ pub fn normalize_text(text: &str, region: Option<Id>) -> FieldResult {
     number.map(|number| Some(e164(&number))).ok_or_else(invalid)
 }
 
+/// Returns the country of a number typed with its country code, such as
+/// `GB` for `+44 20 7946 0601`, or `None` for a number without one, an
+/// invalid number, or a calling code that several countries share and the
+/// number does not tell apart.
+pub fn country_of(text: &str) -> Option<Id> {
+    let dialled = dialled_digits(text)?;
+    if !dialled.has_plus {
+        return None;
+    }
+    parse_valid(None, &format!("+{}", dialled.digits))?
+        .country()
+        .id()
+}
+
 /// Normalizes a phone number stored in a numeric spreadsheet cell, which
 /// has lost its `+` or its leading 0.
 ///
