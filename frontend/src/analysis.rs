@@ -4,12 +4,12 @@
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
-use shared::{FieldKey, RecordError, SourceRow, Summary, Warning};
+use shared::{Cell, FieldKey, RecordError, SourceRow, Summary, Warning};
 
 use crate::analysis_chart::summary_chart;
 use crate::flow::{Analyzed, ImportFlow};
 use crate::focus::focus_when_shown;
-use crate::protocol::{cell_text, EDITABLE_ROWS};
+use crate::protocol::EDITABLE_ROWS;
 use crate::scroll::TableScroll;
 
 /// Number of record errors listed below the counts.
@@ -212,7 +212,7 @@ impl ErrorCells {
                 .map(|&(column, _)| EditableCell {
                     column,
                     header: self.headers.get(column).cloned().unwrap_or_default(),
-                    text: row.cells.get(column).map(cell_text).unwrap_or_default(),
+                    text: row.cells.get(column).map(Cell::text).unwrap_or_default(),
                 })
                 .collect(),
         )
@@ -264,6 +264,17 @@ fn ErrorList(
             {filter("error-code-filter", "Filter by error code", codes, code)}
             <button type="button" on:click=move |_| shown.with_untracked(|errors| download_errors(errors))>
                 "Download errors as CSV"
+            </button>
+            <button
+                type="button"
+                on:click=move |_| {
+                    shown
+                        .with_untracked(|errors| {
+                            cells.with_value(|cells| download_error_records(cells, errors))
+                        })
+                }
+            >
+                "Download error records as CSV"
             </button>
         </div>
         <TableScroll label="Record errors">
@@ -397,17 +408,42 @@ fn CellEditor(
 /// Offers `errors` as the download `errors.csv`, written in the browser
 /// with the same formula neutralisation as the server's error report.
 fn download_errors(errors: &[RecordError]) {
-    if let Err(error) = try_download_errors(errors) {
-        log::error!("error report download failed: {error:?}");
+    offer_csv("errors.csv", shared::report::error_csv(errors));
+}
+
+/// Offers the records of `errors`, with their cells as the analysis read
+/// them (edits included), as the download `error-records.csv`, to be fixed
+/// in a spreadsheet and imported again.
+fn download_error_records(cells: &ErrorCells, errors: &[RecordError]) {
+    let mut rows: Vec<u32> = errors.iter().map(|error| error.row).collect();
+    rows.dedup();
+    let records: Vec<SourceRow> = cells
+        .rows
+        .iter()
+        .filter(|row| rows.binary_search(&row.row).is_ok())
+        .cloned()
+        .collect();
+    offer_csv(
+        "error-records.csv",
+        shared::report::error_records_csv(&cells.headers, &records, errors),
+    );
+}
+
+/// Offers the written CSV as a download named `name`, or logs why it
+/// could not be written or offered.
+fn offer_csv(name: &str, csv: Result<Vec<u8>, impl std::fmt::Display>) {
+    let offered = csv
+        .map_err(|error| wasm_bindgen::JsValue::from_str(&error.to_string()))
+        .and_then(|csv| try_offer_download(name, &csv));
+    if let Err(error) = offered {
+        log::error!("download of {name} failed: {error:?}");
     }
 }
 
-fn try_download_errors(errors: &[RecordError]) -> Result<(), wasm_bindgen::JsValue> {
+fn try_offer_download(name: &str, csv: &[u8]) -> Result<(), wasm_bindgen::JsValue> {
     use wasm_bindgen::JsCast;
 
-    let csv = shared::report::error_csv(errors)
-        .map_err(|error| wasm_bindgen::JsValue::from_str(&error.to_string()))?;
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(csv.as_slice()));
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(csv));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("text/csv;charset=utf-8");
     let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)?;
@@ -417,7 +453,7 @@ fn try_download_errors(errors: &[RecordError]) -> Result<(), wasm_bindgen::JsVal
         .ok_or_else(|| wasm_bindgen::JsValue::from_str("no document"))?;
     let link: web_sys::HtmlAnchorElement = document.create_element("a")?.unchecked_into();
     link.set_href(&url);
-    link.set_download("errors.csv");
+    link.set_download(name);
     link.click();
     // The download reads the URL after this handler returns.
     set_timeout(

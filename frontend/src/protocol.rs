@@ -193,7 +193,7 @@ impl Preview {
                         source_row
                             .cells
                             .get(index)
-                            .map(cell_text)
+                            .map(Cell::text)
                             .unwrap_or_default()
                     })
                     .collect(),
@@ -219,17 +219,6 @@ impl Preview {
             .take(count)
             .cloned()
             .collect()
-    }
-}
-
-/// Formats a cell as the preview shows it.
-pub fn cell_text(cell: &Cell) -> String {
-    match cell {
-        Cell::Empty => String::new(),
-        Cell::Text(text) | Cell::Date(text) | Cell::Error(text) => text.clone(),
-        Cell::Number(number) => number.to_string(),
-        Cell::Bool(true) => "TRUE".to_owned(),
-        Cell::Bool(false) => "FALSE".to_owned(),
     }
 }
 

@@ -23,6 +23,18 @@ pub enum Cell {
 }
 
 impl Cell {
+    /// Returns the cell as a spreadsheet shows it: text as it is, numbers
+    /// in their shortest form, booleans as `TRUE` or `FALSE`.
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(text) | Cell::Date(text) | Cell::Error(text) => text.clone(),
+            Cell::Number(number) => number.to_string(),
+            Cell::Bool(true) => "TRUE".to_owned(),
+            Cell::Bool(false) => "FALSE".to_owned(),
+        }
+    }
+
     /// Whether the cell holds nothing but white space and invisible
     /// characters (see [`crate::rules::is_invisible`]), which every field
     /// rule reads as empty.

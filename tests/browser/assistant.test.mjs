@@ -151,6 +151,18 @@ test('mapping assistant', async (t) => {
     assert.equal(lines[0], 'row,field,code,message');
     assert.equal(lines.length, 2, JSON.stringify(lines));
     assert.match(lines[1], /^3,email,invalid_email,/);
+
+    const [records] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download error records as CSV', exact: true }).click(),
+    ]);
+    assert.equal(records.suggestedFilename(), 'error-records.csv');
+    const recordLines = readFileSync(await records.path(), 'utf8').trim().split(/\r?\n/);
+    assert.equal(recordLines[0], 'Vorname,Nachname,Kontakt,Handy,Geburtsdatum,Notiz,Row in file,Errors');
+    assert.equal(recordLines.length, 2, JSON.stringify(recordLines));
+    // The phone gets a leading ' so that a spreadsheet does not run it as a
+    // formula, and the phone rule reads it back.
+    assert.match(recordLines[1], /^Elif,Yılmaz,elif\.yilmaz@@example\.org,'\+49 170 1234567,03\.04\.1975,,3,email: /);
   });
 
   await t.test('page raised no errors', () => {

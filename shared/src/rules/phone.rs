@@ -104,11 +104,14 @@ struct Dialled {
 }
 
 /// Strips the separators people type between digits: spaces, `-`, `.`,
-/// `/`, brackets, and a `(0)` trunk digit after the country code. Returns
-/// `None` for any other character or for a `+` that is not in front.
+/// `/`, brackets, and a `(0)` trunk digit after the country code. Also
+/// strips a leading `'`, which spreadsheets use to keep a number as text
+/// and which the error records download puts before a `+`. Returns `None`
+/// for any other character or for a `+` that is not in front.
 fn dialled_digits(text: &str) -> Option<Dialled> {
     let text = text.replace("(0)", " ");
     let text = text.trim();
+    let text = text.strip_prefix('\'').unwrap_or(text).trim_start();
     let (has_plus, rest) = match text.strip_prefix('+') {
         Some(rest) => (true, rest),
         None => (false, text),
@@ -190,6 +193,8 @@ mod tests {
             ("DE", "15201234567", "+4915201234567"),
             ("GB", "+1 212-555-0132", "+12125550132"),
             ("GB", "+44\u{a0}20\u{a0}7946\u{a0}0101", "+442079460101"),
+            ("DE", "'+49 170 1234567", "+491701234567"),
+            ("DE", "'0151 12345678", "+4915112345678"),
         ];
         for (country, input, expected) in cases {
             let normalized = normalize_text(input, region(country));
@@ -210,6 +215,7 @@ mod tests {
             ("DE", "4.91511E+12", ErrorCode::PhonePrecisionLost),
             ("DE", "4,91511E+12", ErrorCode::PhonePrecisionLost),
             ("DE", "030 12+34567", ErrorCode::InvalidPhone),
+            ("DE", "''030 1234567", ErrorCode::InvalidPhone),
             ("DE", "n/a", ErrorCode::InvalidPhone),
             ("DE", &"1".repeat(51), ErrorCode::TooLong),
         ];
