@@ -175,8 +175,8 @@ pub async fn send_import(
         .map_err(|failure| SendFailure::Progress { import_id, failure })
 }
 
-/// Polls the import until its merge has finished, and asks the server
-/// once to cancel the merge when `cancel_requested` returns true.
+/// Polls the import until its merge has finished, and requests once that
+/// the server cancel the merge when `cancel_requested` returns true.
 async fn wait_for_merge(
     mut entry: ImportEntry,
     progress: &impl Fn(SendProgress),
@@ -190,8 +190,8 @@ async fn wait_for_merge(
     ) {
         if !cancel_sent && cancel_requested() {
             cancel_sent = true;
-            // A merge that finished meanwhile answers with a conflict, and
-            // the next poll shows how it ended.
+            // For a merge that finished meanwhile the server returns a
+            // conflict, and the next poll shows how the merge ended.
             match api::cancel_import(entry.import_id).await {
                 Ok(_) => log::info!(
                     "import {} cancel requested during the merge",

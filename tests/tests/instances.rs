@@ -57,7 +57,8 @@ fn overlapping_import(
 }
 
 /// Starts two servers on one new PostgreSQL database with the test user.
-/// The folder holds their files and must live as long as they do.
+/// The returned folder contains their files and must live as long as they
+/// do.
 async fn two_instances() -> (tempfile::TempDir, ServerProcess, ServerProcess) {
     let folder = tempfile::tempdir().expect("temporary folder");
     let url = postgres_database(folder.path()).await;

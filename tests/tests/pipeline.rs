@@ -91,7 +91,7 @@ async fn resent_batch_is_stored_once() {
 }
 
 #[tokio::test]
-async fn same_file_with_other_choices_starts_a_new_import() {
+async fn resume_needs_same_settings() {
     let server = TestServer::start().await;
     let import = two_profiles();
     let checksum = checksum_of(&import);

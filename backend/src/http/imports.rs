@@ -311,8 +311,8 @@ async fn commit_import(
 }
 
 /// POST /api/imports/{id}/cancel: cancels an import still uploading
-/// (200), or asks its running merge to roll back (202, and the import
-/// turns Cancelled when the merge has stopped).
+/// (200), or requests that its running merge roll back (202, and the
+/// import turns Cancelled when the merge has stopped).
 async fn cancel_import(
     State(context): State<ApiContext>,
     Extension(auth_user): Extension<AuthUser>,

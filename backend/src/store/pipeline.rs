@@ -293,7 +293,8 @@ impl Store {
     }
 
     /// Cancels an import that is still uploading and drops its batches, or
-    /// asks the running merge of an import to roll back and end Cancelled.
+    /// requests that the running merge of an import roll back and end
+    /// Cancelled.
     /// Returns the status it has afterwards, Importing while the merge has
     /// not yet stopped.
     pub async fn cancel_import(&self, import_id: i64) -> sqlx::Result<Option<ImportStatus>> {
@@ -497,8 +498,8 @@ impl Store {
         }
     }
 
-    /// Asks the merge of `import_id` to stop. The merge reads the request
-    /// between chunks of profiles.
+    /// Requests that the merge of `import_id` stop. The merge reads the
+    /// request between chunks of profiles.
     async fn request_merge_cancel(&self, import_id: i64) -> sqlx::Result<()> {
         self.cancels
             .lock()

@@ -51,9 +51,9 @@ pub fn normalize_text(text: &str, region: Option<Id>) -> FieldResult {
 }
 
 /// Returns the country of a number typed with its country code, such as
-/// `GB` for `+44 20 7946 0601`, or `None` for a number without one, an
-/// invalid number, or a calling code that several countries share and the
-/// number does not tell apart.
+/// `GB` for `+44 20 7946 0601`. Returns `None` for a number without a
+/// country code, for an invalid number, and for a number whose calling
+/// code several countries share when its digits do not tell them apart.
 pub fn country_of(text: &str) -> Option<Id> {
     let dialled = dialled_digits(text)?;
     if !dialled.has_plus {
