@@ -4,10 +4,10 @@
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
-use shared::{Cell, FieldKey, RecordError, SourceRow, Summary, Warning};
+use shared::{Cell, ErrorCode, FieldKey, RecordError, SourceRow, Summary, Warning};
 
 use crate::analysis_chart::summary_chart;
-use crate::flow::{Analyzed, ImportFlow};
+use crate::flow::{Analyzed, CellEdits, ImportFlow};
 use crate::focus::focus_when_shown;
 use crate::protocol::EDITABLE_ROWS;
 use crate::scroll::TableScroll;
@@ -59,6 +59,12 @@ pub fn AnalysisStep() -> impl IntoView {
                         })
                 }}
             </div>
+            <Show when=move || flow.analysis_cleared.get() && flow.analyzed.with(Option::is_none)>
+                <p class="stale">
+                    "The file was read again with the new choices, so the earlier analysis and \
+                    any edited cells were cleared. Analyze it again."
+                </p>
+            </Show>
             {move || {
                 flow.analyzed
                     .get()
@@ -234,6 +240,7 @@ fn ErrorList(
     }
     let fields = distinct(&errors, field_of);
     let codes = distinct(&errors, code_of);
+    let flow = expect_context::<ImportFlow>();
     let errors = StoredValue::new(errors);
     let cells = StoredValue::new(cells);
     let field = RwSignal::new(String::new());
@@ -270,7 +277,8 @@ fn ErrorList(
                 on:click=move |_| {
                     shown
                         .with_untracked(|errors| {
-                            cells.with_value(|cells| download_error_records(cells, errors))
+                            let edits = flow.edits.get_untracked();
+                            cells.with_value(|cells| download_error_records(cells, errors, &edits))
                         })
                 }
             >
@@ -369,31 +377,47 @@ fn CellEditor(
         })
         .collect_view();
     let field = error.field.clone();
+    // These errors come from comparing records, which a check of one
+    // record on its own cannot repeat.
+    let across_records = matches!(
+        error.code,
+        ErrorCode::ConflictingIdentifiers | ErrorCode::TooManyContacts
+    );
     let status = move || {
         flow.rechecked.with(|rechecked| {
             let errors = rechecked.get(&row)?;
+            let join = |errors: Vec<&RecordError>| {
+                errors
+                    .iter()
+                    .map(|other| other.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
             let remaining: Vec<&RecordError> = errors
                 .iter()
-                .filter(|other| other.field == field || field.is_none())
+                .filter(|other| field.is_none() || other.field == field)
                 .collect();
-            Some(if errors.is_empty() {
-                view! {
-                    <span class="fixed">"Valid now. Analyze again to import it."</span>
-                }
-                .into_any()
-            } else if remaining.is_empty() {
+            Some(if !remaining.is_empty() {
+                view! { <span class="still-wrong">{join(remaining)}</span> }.into_any()
+            } else if !errors.is_empty() {
+                let text = format!(
+                    "This value is valid now, but the record has other errors: {}",
+                    join(errors.iter().collect())
+                );
+                view! { <span class="still-wrong">{text}</span> }.into_any()
+            } else if across_records {
                 view! {
                     <span class="fixed">
-                        "This value is valid now; the record has other errors."
+                        "The record is valid on its own. Analyze again to check it against the \
+                        other records."
                     </span>
                 }
                 .into_any()
             } else {
-                let messages: Vec<String> = remaining
-                    .iter()
-                    .map(|other| other.message.clone())
-                    .collect();
-                view! { <span class="still-wrong">{messages.join(" ")}</span> }.into_any()
+                view! {
+                    <span class="fixed">"Valid now. Analyze again to import it."</span>
+                }
+                .into_any()
             })
         })
     };
@@ -412,16 +436,22 @@ fn download_errors(errors: &[RecordError]) {
 }
 
 /// Offers the records of `errors`, with their cells as the analysis read
-/// them (edits included), as the download `error-records.csv`, to be fixed
-/// in a spreadsheet and imported again.
-fn download_error_records(cells: &ErrorCells, errors: &[RecordError]) {
+/// them and the edits made since, as the download `error-records.csv`, to
+/// be fixed in a spreadsheet and imported again.
+fn download_error_records(cells: &ErrorCells, errors: &[RecordError], edits: &CellEdits) {
     let mut rows: Vec<u32> = errors.iter().map(|error| error.row).collect();
     rows.dedup();
     let records: Vec<SourceRow> = cells
         .rows
         .iter()
         .filter(|row| rows.binary_search(&row.row).is_ok())
-        .cloned()
+        .map(|row| {
+            let mut row = row.clone();
+            for (&(_, column), value) in edits.range((row.row, 0)..=(row.row, usize::MAX)) {
+                row.set_text(column, value);
+            }
+            row
+        })
         .collect();
     offer_csv(
         "error-records.csv",

@@ -156,12 +156,17 @@ fn ImportPage() -> impl IntoView {
         {move || match flow.outcome.get() {
             Some(entry) => view! { <ImportOutcome entry /> }.into_any(),
             None => {
+                // While the import is sent, the earlier steps take no input:
+                // a changed setting or edit would make the analysis being
+                // sent stale.
                 view! {
-                    <UploadStep />
-                    <Show when=has_preview>
-                        <MappingStep />
-                        <AnalysisStep />
-                    </Show>
+                    <div inert=move || flow.sending.with(Option::is_some)>
+                        <UploadStep />
+                        <Show when=has_preview>
+                            <MappingStep />
+                            <AnalysisStep />
+                        </Show>
+                    </div>
                     <Show when=can_import>
                         <ImportStepView />
                     </Show>

@@ -94,6 +94,9 @@ pub struct ImportFlow {
     /// Stage of the running analysis, `None` when none runs.
     pub stage: RwSignal<Option<Stage>>,
     pub analyzed: RwSignal<Option<Analyzed>>,
+    /// Whether new read choices cleared an analysis, which the analysis
+    /// step says until the next one.
+    pub analysis_cleared: RwSignal<bool>,
     /// Cells edited in the error table; the next analysis applies them.
     pub edits: RwSignal<CellEdits>,
     /// Errors of each record checked again after an edit, by row number.
@@ -139,6 +142,7 @@ impl ImportFlow {
             mapping: RwSignal::new(MappingState::default()),
             stage: RwSignal::new(None),
             analyzed: RwSignal::new(None),
+            analysis_cleared: RwSignal::new(false),
             edits: RwSignal::new(BTreeMap::new()),
             rechecked: RwSignal::new(BTreeMap::new()),
             profiles: StoredValue::new_local(None),
@@ -180,6 +184,7 @@ impl ImportFlow {
         self.reset_read_choices();
         self.preview.set(None);
         self.mapping.set(MappingState::default());
+        self.edits.set(BTreeMap::new());
         self.clear_analysis();
         self.outcome.set(None);
         self.refresh_preview();
@@ -201,9 +206,14 @@ impl ImportFlow {
                 worker.restart();
             }
         });
-        // Another delimiter, sheet or encoding moves cells, so the edits of
-        // the cells as they were read no longer apply.
+        // Other skip rows, delimiter, sheet or encoding move cells, so the
+        // analysis and the edits of the cells as they were read no longer
+        // apply.
+        let had_analysis = self.analyzed.with_untracked(Option::is_some)
+            || self.edits.with_untracked(|edits| !edits.is_empty());
         self.edits.set(BTreeMap::new());
+        self.clear_analysis();
+        self.analysis_cleared.set(had_analysis);
         let task = Task::Preview {
             file_name: file.name(),
             skip_rows: self.skip_rows.get_untracked(),
@@ -390,6 +400,7 @@ impl ImportFlow {
         };
         self.notices.clear();
         self.clear_analysis();
+        self.analysis_cleared.set(false);
         self.save_mapping(&settings);
         self.stage.set(Some(Stage::Reading { done: 0, total: 0 }));
         let edits = self.edits.get_untracked();
@@ -580,6 +591,9 @@ impl ImportFlow {
 
     /// Clears everything for a new import.
     pub fn reset(self) {
+        // A preview still waiting for the file's bytes is dropped when it
+        // returns.
+        self.preview_request.update_value(|request| *request += 1);
         self.worker.with_value(AnalysisWorker::restart);
         self.file.set_value(None);
         self.file_name.set(None);
@@ -591,6 +605,7 @@ impl ImportFlow {
         self.mapping.set(MappingState::default());
         self.edits.set(BTreeMap::new());
         self.clear_analysis();
+        self.analysis_cleared.set(false);
         self.on_match.set(OnMatch::Discard);
         self.tag_mode.set(TagMode::None);
         self.tag_name.set(String::new());

@@ -95,6 +95,26 @@ test('errors fixed in place', async (t) => {
   });
 });
 
+test('new read choices clear the analysis and its edits', async () => {
+  const { page } = run;
+  const file = path.join(run.workDir, 'contacts-again.csv');
+  writeFileSync(file, CONTACTS_CSV);
+  await startImport(run);
+  await page.getByLabel('Upload file', { exact: true }).setInputFiles(file);
+  await page.getByRole('heading', { name: 'Map your data', exact: true }).waitFor();
+  await analyze(page, 2, 1);
+  const cell = page.getByLabel('Row 3, Email', { exact: true });
+  await cell.fill('bob@example.com');
+  await cell.press('Enter');
+  await waitForText(page.locator('.cell-editor [aria-live]'), 'Valid now. Analyze again to import it.');
+
+  // The header moves to row 2, so the edited cell is no longer where it was.
+  await page.getByLabel('Skip rows', { exact: true }).fill('1');
+  await page.getByText(/The file was read again with the new choices/).waitFor();
+  assert.equal(await page.locator('table.errors').count(), 0);
+  assert.equal(await page.getByLabel('Valid records', { exact: true }).count(), 0);
+});
+
 test('analysis progress as a percentage', async () => {
   const { page } = run;
   const lines = ['Email,First name'];

@@ -211,11 +211,13 @@ impl Store {
         };
         // Only the claimant finishes the import. Another instance that took
         // it over after a lost heartbeat blocks here on the row until this
-        // commits, then finds it finished and rolls back.
+        // commits, then finds it finished and rolls back. A cancel stored
+        // after the last progress write also stops the finish here.
         let finished = sqlx::query(
             "update import set status = $1, created = $2, updated = $3, promoted = $4, \
              discarded = $5, failed = $6, finished_at = $7, claimed_by = null \
-             where import_id = $8 and status = $9 and claimed_by = $10",
+             where import_id = $8 and status = $9 and claimed_by = $10 \
+             and cancel_requested_at is null",
         )
         .bind(status.key())
         .bind(i64::from(counts.created))
@@ -230,7 +232,15 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if finished.rows_affected() == 0 {
+            let cancel_stored: Option<String> =
+                sqlx::query_scalar("select cancel_requested_at from import where import_id = $1")
+                    .bind(import_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
             tx.rollback().await?;
+            if cancel_stored.is_some() {
+                return self.finish_cancelled(import_id, &job.instance, done).await;
+            }
             tracing::warn!(import_id, "another instance finished this import first");
             self.clear_progress(import_id);
             self.forget_merge_cancel(import_id);
@@ -253,7 +263,7 @@ impl Store {
         self.clear_progress(import_id);
         self.forget_merge_cancel(import_id);
         tracing::info!(import_id, merged = done, "merge cancelled and rolled back");
-        sqlx::query(
+        let cancelled = sqlx::query(
             "update import set status = $1, failure = $2, finished_at = $3, claimed_by = null \
              where import_id = $4 and status = $5 and claimed_by = $6",
         )
@@ -265,6 +275,13 @@ impl Store {
         .bind(instance)
         .execute(&self.pool)
         .await?;
+        if cancelled.rows_affected() == 0 {
+            tracing::warn!(
+                import_id,
+                "another instance took this import over before it was cancelled"
+            );
+            return Ok(ImportStatus::Importing);
+        }
         Ok(ImportStatus::Cancelled)
     }
 

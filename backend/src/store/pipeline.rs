@@ -301,8 +301,7 @@ impl Store {
         // A write here would wait for the merge's transaction on SQLite,
         // so a running merge only gets the request.
         if let Some((ImportStatus::Importing, _)) = self.import_owner(import_id).await? {
-            self.request_merge_cancel(import_id).await?;
-            return Ok(Some(ImportStatus::Importing));
+            return self.request_merge_cancel(import_id).await;
         }
         let result = sqlx::query(
             "update import set status = $1, finished_at = $2 where import_id = $3 and status = $4",
@@ -319,10 +318,11 @@ impl Store {
                 .execute(&self.pool)
                 .await?;
         }
-        Ok(self
-            .import_owner(import_id)
-            .await?
-            .map(|(status, _)| status))
+        match self.import_owner(import_id).await? {
+            // The import was committed between the two reads.
+            Some((ImportStatus::Importing, _)) => self.request_merge_cancel(import_id).await,
+            owner => Ok(owner.map(|(status, _)| status)),
+        }
     }
 
     /// Claims imports left Importing by an instance that stopped: with
@@ -498,9 +498,13 @@ impl Store {
         }
     }
 
-    /// Requests that the merge of `import_id` stop. The merge reads the
-    /// request between chunks of profiles.
-    async fn request_merge_cancel(&self, import_id: i64) -> sqlx::Result<()> {
+    /// Requests that the merge of `import_id` stop, and returns the
+    /// import's status afterwards: Importing while the request waits for
+    /// the merge. The merge on this instance reads the request before each
+    /// chunk of profiles and before it commits. A merge on another
+    /// PostgreSQL instance reads it when it writes its progress, about once
+    /// a second, and before it commits.
+    async fn request_merge_cancel(&self, import_id: i64) -> sqlx::Result<Option<ImportStatus>> {
         self.cancels
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -517,8 +521,17 @@ impl Store {
             .execute(&self.pool)
             .await?;
         }
-        tracing::info!(import_id, "merge cancel requested");
-        Ok(())
+        let status = self
+            .import_owner(import_id)
+            .await?
+            .map(|(status, _)| status);
+        if status == Some(ImportStatus::Importing) {
+            tracing::info!(import_id, "merge cancel requested");
+        } else {
+            // The merge ended before the request reached it.
+            self.forget_merge_cancel(import_id);
+        }
+        Ok(status)
     }
 
     /// Returns whether a person asked this instance to cancel the merge of

@@ -31,13 +31,23 @@ pub fn cell_error(label: &str) -> FieldError {
 pub fn cell_text<'a>(cell: &'a Cell, label: &str) -> Result<Option<Cow<'a, str>>, FieldError> {
     Ok(match cell {
         Cell::Empty => None,
-        Cell::Text(text) => non_empty(text).map(Cow::Borrowed),
+        Cell::Text(text) => non_empty(text).map(|text| Cow::Borrowed(without_formula_mark(text))),
         Cell::Number(number) => Some(Cow::Owned(format_number(*number))),
         Cell::Bool(true) => Some(Cow::Borrowed("TRUE")),
         Cell::Bool(false) => Some(Cow::Borrowed("FALSE")),
         Cell::Date(date) => non_empty(date).map(Cow::Borrowed),
         Cell::Error(_) => return Err(cell_error(label)),
     })
+}
+
+/// Drops the `'` that formula neutralization puts before a text starting
+/// with `=`, `+`, `-` or `@`, as in the error records download, so that a
+/// fixed download imports the values it shows.
+fn without_formula_mark(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest,
+        _ => text,
+    }
 }
 
 /// Formats a number as a spreadsheet's General format shows it, except
@@ -99,6 +109,20 @@ mod tests {
 
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn cell_text_drops_formula_mark() {
+        let text = |value: &str| {
+            cell_text(&Cell::Text(value.into()), "value")
+                .expect("text cell")
+                .map(Cow::into_owned)
+        };
+        assert_eq!(text("'-5").as_deref(), Some("-5"));
+        assert_eq!(text("'+vip").as_deref(), Some("+vip"));
+        assert_eq!(text("'=SUM(1,2)").as_deref(), Some("=SUM(1,2)"));
+        assert_eq!(text("'quoted").as_deref(), Some("'quoted"));
+        assert_eq!(text("O'Brien").as_deref(), Some("O'Brien"));
+    }
 
     #[test]
     fn format_number_cases() {
