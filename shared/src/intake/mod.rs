@@ -35,9 +35,11 @@ pub fn read_file(
     read_file_with_progress(file_name, bytes, choices, skip_rows, &mut |_, _| {})
 }
 
-/// Like [`read_file`], and calls `progress` with the bytes of text split
-/// into rows so far and the text's length, about every hundredth of a text
-/// file. A workbook is decoded in one call and reports nothing.
+/// Like [`read_file`], and calls `progress` with the share read so far,
+/// about every hundredth of the file: the bytes of a text file split into
+/// rows and the text's length, or the rows of an XLSX sheet read and the
+/// rows its dimension names. XLS, XLSB and ODS sheets are decoded in one
+/// call and report nothing.
 pub fn read_file_with_progress(
     file_name: &str,
     bytes: &[u8],
@@ -105,12 +107,12 @@ fn decode(
                 return Err(encrypted_file());
             }
             compound::check_compound(bytes)?;
-            read_workbook(bytes, FileFormat::Xls, choices)?
+            read_workbook(bytes, FileFormat::Xls, choices, progress)?
         }
         Content::Zip => match archive::classify(bytes)? {
             archive::ZipKind::Workbook(format) => {
                 archive::check_inflated_size(bytes)?;
-                read_workbook(bytes, format, choices)?
+                read_workbook(bytes, format, choices, progress)?
             }
             archive::ZipKind::Archive if inside_zip => {
                 return Err(Rejection::new(
@@ -141,8 +143,9 @@ fn read_workbook(
     bytes: &[u8],
     format: FileFormat,
     choices: &ReadChoices,
+    progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Decoded, Rejection> {
-    let sheet = workbook::read_workbook(bytes, format, choices)?;
+    let sheet = workbook::read_workbook(bytes, format, choices, progress)?;
     let mut decoded = Decoded::new(sheet.rows, format);
     decoded.info.sheets = sheet.sheets;
     decoded.info.sheet = Some(sheet.name);

@@ -212,6 +212,30 @@ const RELATIONSHIP_NS: &str = "http://schemas.openxmlformats.org/officeDocument/
 /// first, then the sheet `Contacts` with a header on row 2 from column B,
 /// an error cell, a numeric phone and a date cell.
 fn xlsx_workbook() -> Vec<u8> {
+    let text = |cell: &str, value: &str| {
+        format!(r#"<c r="{cell}" t="inlineStr"><is><t>{value}</t></is></c>"#)
+    };
+    let notes = format!(
+        r#"<worksheet xmlns="{SPREADSHEET_NS}"><sheetData><row r="1">{}</row></sheetData></worksheet>"#,
+        text("A1", "internal")
+    );
+    let contacts = format!(
+        r#"<worksheet xmlns="{SPREADSHEET_NS}"><sheetData>
+<row r="2">{}{}{}{}</row>
+<row r="3">{}<c r="C3"><v>4915112345678</v></c><c r="D3" t="e"><v>#N/A</v></c><c r="E3" s="1"><v>29220</v></c></row>
+</sheetData></worksheet>"#,
+        text("B2", "Email"),
+        text("C2", "Phone"),
+        text("D2", "Score"),
+        text("E2", "Born"),
+        text("B3", "a@example.com"),
+    );
+    xlsx_of(&notes, &contacts)
+}
+
+/// Builds an XLSX workbook in the 1904 date system with the hidden sheet
+/// `Notes` and the sheet `Contacts`, from their worksheet XML.
+fn xlsx_of(notes: &str, contacts: &str) -> Vec<u8> {
     let content_types = r#"<?xml version="1.0" encoding="UTF-8"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
 <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
@@ -237,24 +261,6 @@ fn xlsx_workbook() -> Vec<u8> {
         r#"<?xml version="1.0" encoding="UTF-8"?>
 <styleSheet xmlns="{SPREADSHEET_NS}"><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs></styleSheet>"#
     );
-    let text = |cell: &str, value: &str| {
-        format!(r#"<c r="{cell}" t="inlineStr"><is><t>{value}</t></is></c>"#)
-    };
-    let notes = format!(
-        r#"<worksheet xmlns="{SPREADSHEET_NS}"><sheetData><row r="1">{}</row></sheetData></worksheet>"#,
-        text("A1", "internal")
-    );
-    let contacts = format!(
-        r#"<worksheet xmlns="{SPREADSHEET_NS}"><sheetData>
-<row r="2">{}{}{}{}</row>
-<row r="3">{}<c r="C3"><v>4915112345678</v></c><c r="D3" t="e"><v>#N/A</v></c><c r="E3" s="1"><v>29220</v></c></row>
-</sheetData></worksheet>"#,
-        text("B2", "Email"),
-        text("C2", "Phone"),
-        text("D2", "Score"),
-        text("E2", "Born"),
-        text("B3", "a@example.com"),
-    );
     zip_of(&[
         ("[Content_Types].xml", content_types.as_bytes()),
         ("_rels/.rels", root_rels.as_bytes()),
@@ -264,6 +270,30 @@ fn xlsx_workbook() -> Vec<u8> {
         ("xl/worksheets/sheet1.xml", notes.as_bytes()),
         ("xl/worksheets/sheet2.xml", contacts.as_bytes()),
     ])
+}
+
+#[test]
+fn xlsx_reading_reports_rows() {
+    let rows: String = (1..=5_000)
+        .map(|row| format!(r#"<row r="{row}"><c r="A{row}"><v>{row}</v></c></row>"#))
+        .collect();
+    let contacts = format!(
+        r#"<worksheet xmlns="{SPREADSHEET_NS}"><dimension ref="A1:A5000"/><sheetData>{rows}</sheetData></worksheet>"#
+    );
+    let notes = format!(r#"<worksheet xmlns="{SPREADSHEET_NS}"><sheetData/></worksheet>"#);
+    let mut reported = Vec::new();
+    let table = crate::read_file_with_progress(
+        "many.xlsx",
+        &xlsx_of(&notes, &contacts),
+        &ReadChoices::default(),
+        0,
+        &mut |done, total| reported.push((done, total)),
+    )
+    .expect("table");
+    assert_eq!(table.rows.len(), 4_999);
+    assert_eq!(reported.first(), Some(&(1_000, 5_000)));
+    assert_eq!(reported.len(), 4, "{reported:?}");
+    assert!(reported.windows(2).all(|pair| pair[0].0 < pair[1].0));
 }
 
 #[test]

@@ -6,7 +6,7 @@
 
 use std::io::{Cursor, Read, Seek, SeekFrom};
 
-use calamine::{Data, Ods, Range, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
+use calamine::{Data, DataRef, Ods, Range, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
 
 use crate::error::{RejectCode, Rejection};
 use crate::intake::{corrupt_file, encrypted_file, MAX_COLUMNS};
@@ -21,20 +21,79 @@ pub(super) struct Sheet {
 }
 
 /// Reads the chosen sheet of a workbook, or its first visible worksheet.
+/// An XLSX sheet calls `progress` with the rows read so far and the rows
+/// its dimension names, about every hundredth. The other formats are
+/// decoded in one call and report nothing.
 pub(super) fn read_workbook(
     bytes: &[u8],
     format: FileFormat,
     choices: &ReadChoices,
+    progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Sheet, Rejection> {
     let cursor = Cursor::new(bytes);
     let sheet = choices.sheet.as_deref();
     match format {
-        FileFormat::Xls => read_sheet(Xls::new(PaddedReader::new(bytes)), sheet, is_password_xls),
-        FileFormat::Xlsb => read_sheet(Xlsb::new(cursor), sheet, is_password_xlsb),
-        FileFormat::Ods => read_sheet(Ods::new(cursor), sheet, is_password_ods),
-        _ => read_sheet(Xlsx::new(cursor), sheet, is_password_xlsx),
+        FileFormat::Xls => read_sheet(
+            Xls::new(PaddedReader::new(bytes)),
+            sheet,
+            is_password_xls,
+            whole_range,
+        ),
+        FileFormat::Xlsb => read_sheet(Xlsb::new(cursor), sheet, is_password_xlsb, whole_range),
+        FileFormat::Ods => read_sheet(Ods::new(cursor), sheet, is_password_ods, whole_range),
+        _ => read_sheet(
+            Xlsx::new(cursor),
+            sheet,
+            is_password_xlsx,
+            |workbook: &mut Xlsx<_>, name: &str| xlsx_range(workbook, name, progress),
+        ),
     }
 }
+
+/// Reads a sheet in one call.
+fn whole_range<RS: Read + Seek, R: Reader<RS>>(
+    workbook: &mut R,
+    name: &str,
+) -> Result<Range<Data>, R::Error> {
+    workbook.worksheet_range(name)
+}
+
+/// Reads an XLSX sheet cell by cell, as calamine's `worksheet_range`
+/// does, and reports the rows read against the sheet's dimension.
+fn xlsx_range<RS: Read + Seek>(
+    workbook: &mut Xlsx<RS>,
+    name: &str,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Range<Data>, calamine::XlsxError> {
+    let mut reader = match workbook.worksheet_cells_reader(name) {
+        Ok(reader) => reader,
+        // A chart sheet has no cells, as with `worksheet_range`.
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Range::default()),
+        Err(error) => return Err(error),
+    };
+    let total = u64::from(reader.dimensions().end.0) + 1;
+    let step = (total / 100).max(PROGRESS_MIN_ROWS);
+    let mut reported = 0;
+    let mut cells = Vec::new();
+    while let Some(cell) = reader.next_cell()? {
+        let (row, column) = cell.get_position();
+        if u64::from(row) >= reported + step {
+            reported = u64::from(row);
+            progress(reported, total);
+        }
+        if !matches!(cell.get_value(), DataRef::Empty) {
+            cells.push(calamine::Cell::new(
+                (row, column),
+                Data::from(cell.get_value().clone()),
+            ));
+        }
+    }
+    Ok(Range::from_sparse(cells))
+}
+
+/// Rows of an XLSX sheet that [`xlsx_range`] reads at least between two
+/// calls of its `progress`.
+const PROGRESS_MIN_ROWS: u64 = 1_000;
 
 fn is_password_xls(error: &calamine::XlsError) -> bool {
     matches!(error, calamine::XlsError::Password)
@@ -52,10 +111,13 @@ fn is_password_ods(error: &calamine::OdsError) -> bool {
     matches!(error, calamine::OdsError::Password)
 }
 
+/// Reads the chosen sheet, or the first visible worksheet, of an opened
+/// workbook with `read_range`.
 fn read_sheet<RS, R, E>(
     opened: Result<R, E>,
     wanted: Option<&str>,
     is_password: fn(&E) -> bool,
+    read_range: impl FnOnce(&mut R, &str) -> Result<Range<Data>, E>,
 ) -> Result<Sheet, Rejection>
 where
     RS: Read + Seek,
@@ -101,7 +163,7 @@ where
                 )
             })?,
     };
-    let range = workbook.worksheet_range(&name).map_err(reject)?;
+    let range = read_range(&mut workbook, &name).map_err(reject)?;
     let rows = convert_range(&range)?;
     Ok(Sheet { name, sheets, rows })
 }
