@@ -386,47 +386,56 @@ fn CellEditor(
     let status = move || {
         flow.rechecked.with(|rechecked| {
             let errors = rechecked.get(&row)?;
-            let join = |errors: Vec<&RecordError>| {
-                errors
-                    .iter()
-                    .map(|other| other.message.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            };
-            let remaining: Vec<&RecordError> = errors
-                .iter()
-                .filter(|other| field.is_none() || other.field == field)
-                .collect();
-            Some(if !remaining.is_empty() {
-                view! { <span class="still-wrong">{join(remaining)}</span> }.into_any()
-            } else if !errors.is_empty() {
-                let text = format!(
-                    "This value is valid now, but the record has other errors: {}",
-                    join(errors.iter().collect())
-                );
-                view! { <span class="still-wrong">{text}</span> }.into_any()
-            } else if across_records {
-                view! {
-                    <span class="fixed">
-                        "The record is valid on its own. Analyze again to check it against the \
-                        other records."
-                    </span>
-                }
-                .into_any()
-            } else {
-                view! {
-                    <span class="fixed">"Valid now. Analyze again to import it."</span>
-                }
-                .into_any()
-            })
+            let (fixed, text) = recheck_status(errors, field.as_deref(), across_records);
+            let class = if fixed { "fixed" } else { "still-wrong" };
+            Some(view! { <span class=class>{text}</span> })
         })
     };
+
     view! {
         <div class="cell-editor">
             {inputs} <div aria-live="polite">{status}</div>
         </div>
     }
     .into_any()
+}
+
+/// Describes the check of a record after an edit of the cells of one of
+/// its errors, of `field` (`None` for the whole record), given the errors
+/// that the check found. Returns whether the error is fixed, and the text.
+fn recheck_status(
+    errors: &[RecordError],
+    field: Option<&str>,
+    across_records: bool,
+) -> (bool, String) {
+    let join = |errors: &[&RecordError]| {
+        errors
+            .iter()
+            .map(|other| other.message.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let remaining: Vec<&RecordError> = errors
+        .iter()
+        .filter(|other| field.is_none() || other.field.as_deref() == field)
+        .collect();
+    if !remaining.is_empty() {
+        return (false, join(&remaining));
+    }
+    if !errors.is_empty() {
+        let all: Vec<&RecordError> = errors.iter().collect();
+        let text = format!(
+            "This value is valid now, but the record has other errors: {}",
+            join(&all)
+        );
+        return (false, text);
+    }
+    let text = if across_records {
+        "The record is valid on its own. Analyze again to check it against the other records."
+    } else {
+        "Valid now. Analyze again to import it."
+    };
+    (true, text.to_owned())
 }
 
 /// Offers `errors` as the download `errors.csv`, written in the browser
@@ -544,6 +553,33 @@ mod tests {
             code,
             message: String::new(),
         }
+    }
+
+    #[test]
+    fn recheck_status_names_what_remains() {
+        let mut no_contact = error(2, None, ErrorCode::NoContact);
+        no_contact.message = "no contact".into();
+        let mut bad_email = error(2, Some("email"), ErrorCode::InvalidEmail);
+        bad_email.message = "bad email".into();
+
+        let (fixed, text) = recheck_status(&[], Some("email"), false);
+        assert!(fixed);
+        assert_eq!(text, "Valid now. Analyze again to import it.");
+        let (fixed, text) = recheck_status(&[], None, true);
+        assert!(fixed);
+        assert!(text.contains("against the other records"), "{text}");
+        let (fixed, text) = recheck_status(&[bad_email.clone()], Some("email"), false);
+        assert!(!fixed);
+        assert_eq!(text, "bad email");
+        let (fixed, text) = recheck_status(&[no_contact.clone()], Some("email"), false);
+        assert!(!fixed);
+        assert_eq!(
+            text,
+            "This value is valid now, but the record has other errors: no contact"
+        );
+        let (fixed, text) = recheck_status(&[bad_email, no_contact], None, true);
+        assert!(!fixed);
+        assert_eq!(text, "bad email no contact");
     }
 
     #[test]

@@ -94,8 +94,8 @@ pub struct ImportFlow {
     /// Stage of the running analysis, `None` when none runs.
     pub stage: RwSignal<Option<Stage>>,
     pub analyzed: RwSignal<Option<Analyzed>>,
-    /// Whether new read choices cleared an analysis, which the analysis
-    /// step says until the next one.
+    /// Whether new read choices cleared an analysis. The analysis step
+    /// shows a note until the next analysis.
     pub analysis_cleared: RwSignal<bool>,
     /// Cells edited in the error table; the next analysis applies them.
     pub edits: RwSignal<CellEdits>,

@@ -263,19 +263,19 @@ pub const EDITABLE_ROWS: usize = 1_000;
 
 /// Returns the rows of the first `limit` records with errors, in row order.
 pub fn error_rows(table: &Table, errors: &[RecordError], limit: usize) -> Vec<SourceRow> {
-    let mut wanted: Vec<u32> = errors.iter().map(|error| error.row).collect();
-    wanted.dedup();
-    wanted.truncate(limit);
+    let mut row_numbers: Vec<u32> = errors.iter().map(|error| error.row).collect();
+    row_numbers.dedup();
+    row_numbers.truncate(limit);
     // Both lists ascend, so one pass finds every row.
-    let mut rows = Vec::with_capacity(wanted.len());
-    let mut wanted = wanted.into_iter().peekable();
+    let mut rows = Vec::with_capacity(row_numbers.len());
+    let mut row_numbers = row_numbers.into_iter().peekable();
     for source_row in &table.rows {
-        let Some(&next) = wanted.peek() else {
+        let Some(&next) = row_numbers.peek() else {
             break;
         };
         if source_row.row == next {
             rows.push(source_row.clone());
-            wanted.next();
+            row_numbers.next();
         }
     }
     rows

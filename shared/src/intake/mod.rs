@@ -36,10 +36,10 @@ pub fn read_file(
 }
 
 /// Like [`read_file`], and calls `progress` with the share read so far,
-/// about every hundredth of the file: the bytes of a text file split into
-/// rows and the text's length, or the rows of an XLSX sheet read and the
-/// rows its dimension names. XLS, XLSB and ODS sheets are decoded in one
-/// call and report nothing.
+/// about every hundredth of the file. A text file reports the bytes split
+/// into rows and the text's length. An XLSX sheet reports the rows read
+/// and the rows of its dimension. XLS, XLSB and ODS sheets are decoded in
+/// one call and report nothing.
 pub fn read_file_with_progress(
     file_name: &str,
     bytes: &[u8],
