@@ -241,6 +241,18 @@ fn ErrorList(
     let fields = distinct(&errors, field_of);
     let codes = distinct(&errors, code_of);
     let flow = expect_context::<ImportFlow>();
+    // Rows of the records with an error that comes from comparing records.
+    let compared_rows: BTreeSet<u32> = errors
+        .iter()
+        .filter(|error| {
+            matches!(
+                error.code,
+                ErrorCode::ConflictingIdentifiers | ErrorCode::TooManyContacts
+            )
+        })
+        .map(|error| error.row)
+        .collect();
+    let compared_rows = StoredValue::new(compared_rows);
     let errors = StoredValue::new(errors);
     let cells = StoredValue::new(cells);
     let field = RwSignal::new(String::new());
@@ -314,6 +326,8 @@ fn ErrorList(
                             .take(ERRORS_SHOWN)
                             .map(|error| {
                                 let editable = cells.with_value(|cells| cells.for_error(&error));
+                                let across_records =
+                                    compared_rows.with_value(|rows| rows.contains(&error.row));
                                 view! {
                                     <tr>
                                         <td>{error.row}</td>
@@ -321,7 +335,7 @@ fn ErrorList(
                                         <td>{code_of(&error)}</td>
                                         <td>{error.message.clone()}</td>
                                         <td>
-                                            <CellEditor error editable />
+                                            <CellEditor error editable across_records />
                                         </td>
                                     </tr>
                                 }
@@ -342,6 +356,9 @@ fn CellEditor(
     error: RecordError,
     /// The cells to edit, `None` when the record's row is not carried.
     editable: Option<Vec<EditableCell>>,
+    /// Whether the record has an error that comes from comparing it with
+    /// other records, which a check of one record on its own cannot repeat.
+    across_records: bool,
 ) -> impl IntoView {
     let flow = expect_context::<ImportFlow>();
     let row = error.row;
@@ -377,12 +394,6 @@ fn CellEditor(
         })
         .collect_view();
     let field = error.field.clone();
-    // These errors come from comparing records, which a check of one
-    // record on its own cannot repeat.
-    let across_records = matches!(
-        error.code,
-        ErrorCode::ConflictingIdentifiers | ErrorCode::TooManyContacts
-    );
     let status = move || {
         flow.rechecked.with(|rechecked| {
             let errors = rechecked.get(&row)?;

@@ -120,6 +120,9 @@ pub struct ImportFlow {
     worker: StoredValue<AnalysisWorker, LocalStorage>,
     /// Number of the latest preview request; responses to older ones are dropped.
     preview_request: StoredValue<u64>,
+    /// Number of the latest analysis request. New read choices, a reset and
+    /// a cancel move it on, so that the result of an older one is dropped.
+    analysis_request: StoredValue<u64>,
     notices: Notices,
     session: Session,
 }
@@ -156,6 +159,7 @@ impl ImportFlow {
             outcome: RwSignal::new(None),
             worker: StoredValue::new_local(AnalysisWorker::default()),
             preview_request: StoredValue::new(0),
+            analysis_request: StoredValue::new(0),
             notices,
             session,
         }
@@ -186,6 +190,7 @@ impl ImportFlow {
         self.mapping.set(MappingState::default());
         self.edits.set(BTreeMap::new());
         self.clear_analysis();
+        self.analysis_cleared.set(false);
         self.outcome.set(None);
         self.refresh_preview();
     }
@@ -213,7 +218,11 @@ impl ImportFlow {
             || self.edits.with_untracked(|edits| !edits.is_empty());
         self.edits.set(BTreeMap::new());
         self.clear_analysis();
-        self.analysis_cleared.set(had_analysis);
+        // A second change in a row finds nothing to clear, and the note of
+        // the first stays.
+        if had_analysis {
+            self.analysis_cleared.set(true);
+        }
         let task = Task::Preview {
             file_name: file.name(),
             skip_rows: self.skip_rows.get_untracked(),
@@ -410,16 +419,24 @@ impl ImportFlow {
             edits: edit_list(&edits),
         };
         let worker = self.worker.get_value();
-        let stage = self.stage;
+        let request = self.analysis_request.get_value() + 1;
+        self.analysis_request.set_value(request);
+        let current = move || self.analysis_request.get_value() == request;
+        let on_progress = move |next| {
+            if current() {
+                self.stage.set(Some(next));
+            }
+        };
         spawn_local(async move {
             let result = match read_bytes(&file).await {
-                Ok(bytes) => {
-                    worker
-                        .run(task, bytes, move |next| stage.set(Some(next)))
-                        .await
-                }
+                Ok(bytes) => worker.run(task, bytes, on_progress).await,
                 Err(failure) => Err(failure),
             };
+            // The file may have been read again with other choices, or the
+            // analysis cancelled, while this one ran.
+            if !current() {
+                return;
+            }
             self.stage.set(None);
             match result {
                 Ok(TaskReply {
@@ -466,6 +483,7 @@ impl ImportFlow {
 
     /// Stops the running analysis.
     pub fn cancel_analysis(self) {
+        self.analysis_request.update_value(|request| *request += 1);
         self.worker.with_value(AnalysisWorker::restart);
         self.stage.set(None);
     }
@@ -615,6 +633,7 @@ impl ImportFlow {
     }
 
     fn clear_analysis(self) {
+        self.analysis_request.update_value(|request| *request += 1);
         self.stage.set(None);
         self.analyzed.set(None);
         self.rechecked.set(BTreeMap::new());

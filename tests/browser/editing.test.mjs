@@ -5,7 +5,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { apiGet, screenshot, signIn, start, startImport, stop, waitForText } from './harness.mjs';
@@ -68,6 +68,16 @@ test('errors fixed in place', async (t) => {
     await screenshot(run, 'editing-01-fixed-in-place');
   });
 
+  await t.test('the error records download has the edit', async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download error records as CSV', exact: true }).click(),
+    ]);
+    const lines = readFileSync(await download.path(), 'utf8').trim().split(/\r?\n/);
+    assert.equal(lines[0], 'Email,First name,Row in file,Errors');
+    assert.match(lines[1], /^Bob@Example\.com,Bob,3,email: /);
+  });
+
   await t.test('the next analysis applies the edit', async () => {
     await analyze(page, 3, 0);
     assert.equal(await page.locator('table.errors').count(), 0);
@@ -113,6 +123,13 @@ test('new read choices clear the analysis and its edits', async () => {
   await page.getByText(/The file was read again with the new choices/).waitFor();
   assert.equal(await page.locator('table.errors').count(), 0);
   assert.equal(await page.getByLabel('Valid records', { exact: true }).count(), 0);
+
+  // Back to the first choices, the edit is gone with the analysis.
+  await page.getByLabel('Skip rows', { exact: true }).fill('0');
+  await page.getByRole('group', { name: 'Email', exact: true }).waitFor();
+  await page.getByText(/The file was read again with the new choices/).waitFor();
+  await analyze(page, 2, 1);
+  assert.equal(await cell.inputValue(), 'bob@example');
 });
 
 test('analysis progress as a percentage', async () => {

@@ -196,13 +196,15 @@ impl Store {
             return Ok(ImportStatus::Failed);
         }
 
-        if cancel_stored || self.merge_cancel_requested(import_id) {
-            tx.rollback().await?;
-            return self.finish_cancelled(import_id, &job.instance, done).await;
-        }
         insert_errors(&mut tx, import_id, &failures).await?;
         if let Some(journey_id) = job.choices.journey_id {
             enroll(&mut tx, journey_id, import_id, &touched, now).await?;
+        }
+        // Checked after the journey enrollment, which takes one statement
+        // per profile, so that a request in memory during it still counts.
+        if cancel_stored || self.merge_cancel_requested(import_id) {
+            tx.rollback().await?;
+            return self.finish_cancelled(import_id, &job.instance, done).await;
         }
         let status = if job.error_records == 0 && counts.failed == 0 {
             ImportStatus::Completed
@@ -276,11 +278,18 @@ impl Store {
         .execute(&self.pool)
         .await?;
         if cancelled.rows_affected() == 0 {
+            // Another instance took the import over after a lost heartbeat,
+            // or finished it first.
+            let status = self
+                .import_owner(import_id)
+                .await?
+                .map(|(status, _)| status);
             tracing::warn!(
                 import_id,
-                "another instance took this import over before it was cancelled"
+                ?status,
+                "the import was no longer this instance's to cancel"
             );
-            return Ok(ImportStatus::Importing);
+            return Ok(status.unwrap_or(ImportStatus::Importing));
         }
         Ok(ImportStatus::Cancelled)
     }

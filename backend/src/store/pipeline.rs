@@ -436,6 +436,11 @@ impl Store {
                 ImportStatus::Failed
             }
         };
+        // Importing means that another instance owns the import now, and it
+        // still needs the batches and sends the notification.
+        if status == ImportStatus::Importing {
+            return Ok(status);
+        }
         sqlx::query("delete from import_batch where import_id = $1")
             .bind(import_id)
             .execute(&self.pool)

@@ -297,6 +297,30 @@ fn xlsx_reading_reports_rows() {
 }
 
 #[test]
+fn xlsx_without_dimension_reports_no_share() {
+    let rows: String = (1..=3_000)
+        .map(|row| format!(r#"<row r="{row}"><c r="A{row}"><v>{row}</v></c></row>"#))
+        .collect();
+    let contacts =
+        format!(r#"<worksheet xmlns="{SPREADSHEET_NS}"><sheetData>{rows}</sheetData></worksheet>"#);
+    let notes = format!(r#"<worksheet xmlns="{SPREADSHEET_NS}"><sheetData/></worksheet>"#);
+    let mut reported = Vec::new();
+    crate::read_file_with_progress(
+        "many.xlsx",
+        &xlsx_of(&notes, &contacts),
+        &ReadChoices::default(),
+        0,
+        &mut |done, total| reported.push((done, total)),
+    )
+    .expect("table");
+    assert!(!reported.is_empty());
+    assert!(
+        reported.iter().all(|&(_, total)| total == 0),
+        "{reported:?}"
+    );
+}
+
+#[test]
 fn read_file_reads_xlsx_sheet() {
     let table = read("contacts.xlsx", &xlsx_workbook()).expect("table");
     assert_eq!(table.info.format, FileFormat::Xlsx);

@@ -79,7 +79,10 @@ fn xlsx_range<RS: Read + Seek>(
         let (row, column) = cell.get_position();
         if u64::from(row) >= reported + step {
             reported = u64::from(row);
-            progress(reported, total);
+            // A sheet without a dimension, or with one smaller than its
+            // cells, has no known size: total 0 says so.
+            let known = if reported < total { total } else { 0 };
+            progress(reported, known);
         }
         if !matches!(cell.get_value(), DataRef::Empty) {
             cells.push(calamine::Cell::new(

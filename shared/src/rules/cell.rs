@@ -41,11 +41,12 @@ pub fn cell_text<'a>(cell: &'a Cell, label: &str) -> Result<Option<Cow<'a, str>>
 }
 
 /// Drops the `'` that formula neutralization puts before a text starting
-/// with `=`, `+`, `-` or `@`, as in the error records download, so that a
-/// fixed download imports the values it shows.
+/// with `=`, `+`, `-`, `@`, a tab or a carriage return, as in the error
+/// records download, so that a fixed download imports the values it
+/// shows. Spreadsheets read the same `'` as a text marker in any file.
 fn without_formula_mark(text: &str) -> &str {
     match text.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest,
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
         _ => text,
     }
 }
