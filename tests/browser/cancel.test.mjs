@@ -67,6 +67,10 @@ test('import cancelled during upload and merge', async (t) => {
     await page.getByRole('heading', { name: 'Confirm the import', exact: true }).waitFor();
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     await page.getByText(/^Uploading profiles: \d+ % \(\d+ of 3 batches sent\)/).waitFor();
+    // The earlier steps take no input while the import is sent.
+    const analyzeButton = page.locator('#analyze-heading').locator('..').locator('button.primary');
+    assert.equal(await analyzeButton.evaluate((button) => button.closest('[inert]') !== null), true);
+    await assert.rejects(analyzeButton.click({ trial: true, timeout: 1_000 }));
     await page.getByRole('button', { name: 'Cancel import', exact: true }).click();
     await page.getByRole('heading', { name: 'Import finished', exact: true }).waitFor({ timeout: 60_000 });
     await client.send('Network.emulateNetworkConditions', {

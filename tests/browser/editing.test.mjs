@@ -132,6 +132,26 @@ test('new read choices clear the analysis and its edits', async () => {
   assert.equal(await cell.inputValue(), 'bob@example');
 });
 
+test('a conflict between records is checked at the next analysis', async () => {
+  const { page } = run;
+  const file = path.join(run.workDir, 'conflict.csv');
+  writeFileSync(file, ['Email,External ID', 'ann@example.com,A1', 'ann@example.com,A2', ''].join('\n'));
+  await startImport(run);
+  await page.getByLabel('Upload file', { exact: true }).setInputFiles(file);
+  await page.getByRole('heading', { name: 'Map your data', exact: true }).waitFor();
+  await analyze(page, 1, 1);
+  const cell = page.getByLabel('Row 3, External ID', { exact: true });
+  assert.equal(await cell.inputValue(), 'A2');
+  await cell.fill('A1');
+  await cell.press('Enter');
+  await waitForText(
+    page.locator('.cell-editor [aria-live]'),
+    'The record is valid on its own. Analyze again to check it against the other records.',
+  );
+  await analyze(page, 2, 0);
+  await waitForText(page.getByLabel('Profiles', { exact: true }), '1');
+});
+
 test('analysis progress as a percentage', async () => {
   const { page } = run;
   const lines = ['Email,First name'];
