@@ -431,8 +431,8 @@ pub fn suggest_mapping(table: &Table) -> Vec<ColumnSuggestion> {
 }
 
 /// Sets the country option of the phone suggestions whose sampled values
-/// include numbers without a country code: the country of most numbers
-/// with one in all phone columns. `phone_samples` pairs the index of each
+/// include numbers without a country code: the country of most sampled
+/// numbers with one, over all phone columns. `phone_samples` pairs the index of each
 /// phone suggestion with its sampled values.
 fn suggest_phone_country(
     suggestions: &mut [ColumnSuggestion],
@@ -462,7 +462,7 @@ fn suggest_phone_country(
             suggestion.option = Some(code.to_owned());
             suggestion.note = Some(format!(
                 "Numbers without a country code are read as {code} numbers, the country of \
-                 most numbers with one in this file: check it."
+                 most of the first numbers with one in the phone columns: check it."
             ));
         }
     }
