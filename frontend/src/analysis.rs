@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use shared::{Cell, ErrorCode, FieldKey, RecordError, SourceRow, Summary, Warning};
 
 use crate::analysis_chart::summary_chart;
-use crate::flow::{Analyzed, CellEdits, ImportFlow};
+use crate::flow::{apply_row_edits, Analyzed, CellEdits, ImportFlow};
 use crate::focus::focus_when_shown;
 use crate::protocol::EDITABLE_ROWS;
 use crate::scroll::TableScroll;
@@ -467,9 +467,7 @@ fn download_error_records(cells: &ErrorCells, errors: &[RecordError], edits: &Ce
         .filter(|row| rows.binary_search(&row.row).is_ok())
         .map(|row| {
             let mut row = row.clone();
-            for (&(_, column), value) in edits.range((row.row, 0)..=(row.row, usize::MAX)) {
-                row.set_text(column, value);
-            }
+            apply_row_edits(edits, &mut row);
             row
         })
         .collect();

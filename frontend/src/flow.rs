@@ -12,7 +12,8 @@ use leptos::task::spawn_local;
 use shared::analyze::preview::PreviewValue;
 use shared::wire::{ImportChoices, ImportEntry, Journey, NewImport, OnMatch, TagChoice};
 use shared::{
-    CellEdit, ColumnMapping, PersonType, ReadChoices, RecordError, Settings, MAX_UPLOAD_BYTES,
+    CellEdit, ColumnMapping, PersonType, ReadChoices, RecordError, Settings, SourceRow,
+    MAX_UPLOAD_BYTES,
 };
 use wasm_bindgen_futures::JsFuture;
 use web_sys::File;
@@ -38,6 +39,13 @@ pub struct Analyzed {
 /// Cell texts that a person typed in the error table, by row number and
 /// column index.
 pub type CellEdits = BTreeMap<(u32, usize), String>;
+
+/// Replaces the cells of `row` that `edits` holds texts for.
+pub fn apply_row_edits(edits: &CellEdits, row: &mut SourceRow) {
+    for (&(_, column), value) in edits.range((row.row, 0)..=(row.row, usize::MAX)) {
+        row.set_text(column, value);
+    }
+}
 
 /// Returns the edits in the form the worker applies them.
 fn edit_list(edits: &CellEdits) -> Vec<CellEdit> {
@@ -360,11 +368,8 @@ impl ImportFlow {
         else {
             return;
         };
-        self.edits.with_untracked(|edits| {
-            for (&(_, column), value) in edits.range((row, 0)..=(row, usize::MAX)) {
-                source_row.set_text(column, value);
-            }
-        });
+        self.edits
+            .with_untracked(|edits| apply_row_edits(edits, &mut source_row));
         let Some(headers) = self
             .preview
             .with_untracked(|preview| preview.as_ref().map(|preview| preview.headers.clone()))

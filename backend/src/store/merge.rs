@@ -265,6 +265,7 @@ impl Store {
         self.clear_progress(import_id);
         self.forget_merge_cancel(import_id);
         tracing::info!(import_id, merged = done, "merge cancelled and rolled back");
+
         let cancelled = sqlx::query(
             "update import set status = $1, failure = $2, finished_at = $3, claimed_by = null \
              where import_id = $4 and status = $5 and claimed_by = $6",
@@ -277,6 +278,7 @@ impl Store {
         .bind(instance)
         .execute(&self.pool)
         .await?;
+
         if cancelled.rows_affected() == 0 {
             // Another instance took the import over after a lost heartbeat,
             // or finished it first.

@@ -80,7 +80,7 @@ fn xlsx_range<RS: Read + Seek>(
         if u64::from(row) >= reported + step {
             reported = u64::from(row);
             // A sheet without a dimension, or with one smaller than its
-            // cells, has no known size: total 0 says so.
+            // cells, has no known size, which a total of 0 reports.
             let known = if reported < total { total } else { 0 };
             progress(reported, known);
         }
