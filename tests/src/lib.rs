@@ -147,6 +147,30 @@ impl Api {
         Ok(import_id)
     }
 
+    /// Asks to cancel the running merge of `import_id` and returns the
+    /// import as the answer shows it. The answer is 202 while the merge
+    /// still runs, or 200 when the merge already stopped on the request;
+    /// any other status fails the test.
+    pub async fn cancel_running_merge(&self, import_id: i64) -> ImportEntry {
+        let response = self
+            .client
+            .post(self.url(&format!("/api/imports/{import_id}/cancel")))
+            .send()
+            .await
+            .expect("cancel request");
+        let code = response.status().as_u16();
+        let text = response.text().await.unwrap_or_default();
+        assert!(code == 200 || code == 202, "{code}: {text}");
+        let entry: ImportEntry = serde_json::from_str(&text).expect("entry is JSON");
+        let expected = if code == 200 {
+            ImportStatus::Cancelled
+        } else {
+            ImportStatus::Importing
+        };
+        assert_eq!(entry.status, expected, "{code}: {text}");
+        entry
+    }
+
     /// Uploads one batch, gzip-compressed.
     pub async fn put_batch(
         &self,

@@ -245,13 +245,7 @@ async fn cancel_through_other_instance_stops_merge() {
     let merge = start_merge("cancel", 40_000).await;
     let (import_id, first_api, second_api) = (merge.import_id, &merge.first_api, &merge.second_api);
 
-    let response = second_api
-        .client
-        .post(second_api.url(&format!("/api/imports/{import_id}/cancel")))
-        .send()
-        .await
-        .expect("cancel request");
-    assert_eq!(response.status(), 202);
+    second_api.cancel_running_merge(import_id).await;
 
     let entry = first_api.wait_for_import(import_id).await;
     assert_eq!(entry.status, ImportStatus::Cancelled, "{entry:?}");
