@@ -148,7 +148,7 @@ impl Api {
     }
 
     /// Asks to cancel the running merge of `import_id` and returns the
-    /// import as the answer shows it. The answer is 202 while the merge
+    /// import as the response shows it. The response is 202 while the merge
     /// still runs, or 200 when the merge already stopped on the request;
     /// any other status fails the test.
     pub async fn cancel_running_merge(&self, import_id: i64) -> ImportEntry {
