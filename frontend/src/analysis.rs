@@ -9,6 +9,7 @@ use shared::{Cell, ErrorCode, FieldKey, RecordError, SourceRow, Summary, Warning
 use crate::analysis_chart::summary_chart;
 use crate::flow::{apply_row_edits, Analyzed, CellEdits, ImportFlow};
 use crate::focus::focus_when_shown;
+use crate::progress::ProgressLine;
 use crate::protocol::EDITABLE_ROWS;
 use crate::scroll::TableScroll;
 
@@ -41,17 +42,11 @@ pub fn AnalysisStep() -> impl IntoView {
                         .get()
                         .map(|stage| {
                             view! {
-                                {
-                                    let (value, max) = stage.fraction().unzip();
-                                    view! {
-                                        <progress
-                                            aria-label="Analysis progress"
-                                            value=value
-                                            max=max
-                                        ></progress>
-                                    }
-                                }
-                                <span>{stage.describe()}</span>
+                                <ProgressLine
+                                    label="Analysis progress"
+                                    fraction=stage.fraction()
+                                    text=stage.describe()
+                                />
                                 <button type="button" on:click=move |_| flow.cancel_analysis()>
                                     "Cancel"
                                 </button>

@@ -597,7 +597,7 @@ impl ImportFlow {
                     .filter(|_| tags != TagChoice::None)
                     .map(|journey| journey.journey_id),
                 tags,
-                edited_cells: u32::try_from(analyzed.edits.len()).unwrap_or(u32::MAX),
+                edited_cells: u32::try_from(analyzed.result.edited_cells).unwrap_or(u32::MAX),
             },
             summary: analyzed.result.summary,
             errors: analyzed.result.errors,

@@ -11,6 +11,7 @@ use crate::catalog::list_journeys;
 use crate::display::person_type_label;
 use crate::flow::{ImportFlow, ImportStep, TagMode};
 use crate::focus::focus_when_shown;
+use crate::progress::ProgressLine;
 use crate::sending::SendProgress;
 
 /// Renders the import choices, or the confirmation once they are made.
@@ -354,10 +355,12 @@ fn Confirmation() -> impl IntoView {
                     flow.sending
                         .get()
                         .map(|step| {
-                            let (value, max) = step.fraction().unzip();
                             view! {
-                                <progress aria-label="Import progress" value=value max=max></progress>
-                                <span>{step.describe()}</span>
+                                <ProgressLine
+                                    label="Import progress"
+                                    fraction=step.fraction()
+                                    text=step.describe()
+                                />
                             }
                         })
                 }}

@@ -23,6 +23,7 @@ pub mod notice;
 pub mod notifications;
 pub mod paged;
 pub mod persons;
+pub mod progress;
 pub mod protocol;
 pub mod scroll;
 pub mod sending;

@@ -254,6 +254,9 @@ pub struct AnalysisResult {
     /// Index of every mapped column with its field, in column order.
     #[serde(default)]
     pub mapped_columns: Vec<(usize, FieldKey)>,
+    /// Number of cells whose text the edits changed from the file's.
+    #[serde(default)]
+    pub edited_cells: usize,
 }
 
 /// Error records whose rows an analysis result carries. The error table
@@ -297,6 +300,7 @@ impl AnalysisResult {
             checksum,
             error_rows: Vec::new(),
             mapped_columns: Vec::new(),
+            edited_cells: 0,
         }
     }
 }
@@ -420,7 +424,7 @@ pub fn run_task(
                 settings.skip_rows,
                 &mut |done, total| progress(Stage::Reading { done, total }),
             )?;
-            table.apply_edits(edits);
+            let edited_cells = table.apply_edits(edits);
             let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
             let rows = count(table.rows.len());
             progress(Stage::Checking { rows, done: 0 });
@@ -433,6 +437,7 @@ pub fn run_task(
             let mut result = AnalysisResult::new(&analysis, checksum(bytes, edits));
             result.error_rows = error_rows(&table, &analysis.errors, EDITABLE_ROWS);
             result.mapped_columns = shared::analyze::mapped_columns(&table, settings)?;
+            result.edited_cells = edited_cells;
             let profiles = ProfileJson::new(&analysis.profiles, BATCH_PROFILES);
             Ok((TaskOutput::Analysis(result), Some(profiles)))
         }

@@ -8,6 +8,7 @@ use web_sys::{DragEvent, HtmlInputElement};
 
 use crate::display::{describe_source, format_bytes, person_type_label};
 use crate::flow::ImportFlow;
+use crate::progress::ProgressLine;
 use crate::protocol::Preview;
 use crate::scroll::TableScroll;
 
@@ -33,10 +34,12 @@ pub fn UploadStep() -> impl IntoView {
                     flow.reading
                         .get()
                         .map(|stage| {
-                            let (value, max) = stage.fraction().unzip();
                             view! {
-                                <progress aria-label="Reading progress" value=value max=max></progress>
-                                <span>{stage.describe()}</span>
+                                <ProgressLine
+                                    label="Reading progress"
+                                    fraction=stage.fraction()
+                                    text=stage.describe()
+                                />
                                 <button type="button" on:click=move |_| flow.reset()>
                                     "Cancel"
                                 </button>

@@ -16,6 +16,7 @@ pub mod attributes;
 pub mod error;
 pub mod field;
 pub mod intake;
+mod progress;
 pub mod report;
 pub mod rules;
 pub mod settings;

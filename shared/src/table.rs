@@ -1,6 +1,8 @@
 //! The decoded content of a file: header, rows of cells, and what intake
 //! found out about the file.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::Warning;
@@ -145,8 +147,14 @@ pub struct CellEdit {
 
 impl SourceRow {
     /// Replaces the cell in `column` with `text`, padding a short row with
-    /// empty cells.
-    pub fn set_text(&mut self, column: usize, text: &str) {
+    /// empty cells, and returns whether the cell changed. A cell that
+    /// already reads as `text` stays as it is, so a date or number cell
+    /// edited to its own text keeps its type.
+    pub fn set_text(&mut self, column: usize, text: &str) -> bool {
+        let current = self.cells.get(column).map(Cell::text).unwrap_or_default();
+        if current == text {
+            return false;
+        }
         if self.cells.len() <= column {
             self.cells.resize(column + 1, Cell::Empty);
         }
@@ -155,23 +163,29 @@ impl SourceRow {
         } else {
             Cell::Text(text.to_owned())
         };
+        true
     }
 }
 
 impl Table {
-    /// Applies the edits whose row and column exist in the table and
-    /// returns how many did. A later edit of the same cell wins.
+    /// Applies the edits whose row and column exist in the table, the
+    /// last edit of each cell winning, and returns how many cells now
+    /// differ from the file's.
     pub fn apply_edits(&mut self, edits: &[CellEdit]) -> usize {
         let width = self.headers.len();
-        let mut applied = 0;
-        for edit in edits.iter().filter(|edit| edit.column < width) {
+        let last: BTreeMap<(u32, usize), &str> = edits
+            .iter()
+            .filter(|edit| edit.column < width)
+            .map(|edit| ((edit.row, edit.column), edit.value.as_str()))
+            .collect();
+        let mut changed = 0;
+        for ((row, column), value) in last {
             // Rows are in file order, so their numbers ascend.
-            if let Ok(index) = self.rows.binary_search_by_key(&edit.row, |row| row.row) {
-                self.rows[index].set_text(edit.column, &edit.value);
-                applied += 1;
+            if let Ok(index) = self.rows.binary_search_by_key(&row, |source| source.row) {
+                changed += usize::from(self.rows[index].set_text(column, value));
             }
         }
-        applied
+        changed
     }
 }
 
@@ -209,13 +223,13 @@ mod tests {
     #[test]
     fn edits_replace_cells_and_pad_short_rows() {
         let mut table = table();
-        let applied = table.apply_edits(&[
+        let changed = table.apply_edits(&[
             edit(2, 0, "first"),
             edit(2, 1, "+33 1 23 45 67 89"),
             edit(2, 0, "a@example.com"),
             edit(4, 1, ""),
         ]);
-        assert_eq!(applied, 4);
+        assert_eq!(changed, 3);
         assert_eq!(
             table.rows[0].cells,
             [
@@ -224,6 +238,21 @@ mod tests {
             ]
         );
         assert_eq!(table.rows[1].cells[1], Cell::Empty);
+    }
+
+    #[test]
+    fn edits_back_to_the_file_text_change_nothing() {
+        let mut table = table();
+        table.rows[1].cells[1] = Cell::Number(4915112345678.0);
+        let before = table.clone();
+        let first = table.rows[0].cells[0].text();
+        let changed = table.apply_edits(&[
+            edit(2, 0, "typo"),
+            edit(2, 0, &first),
+            edit(4, 1, "4915112345678"),
+        ]);
+        assert_eq!(changed, 0);
+        assert_eq!(table, before, "the number cell keeps its type");
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod tests;
 use crate::analysis::{Analysis, Record, Summary};
 use crate::error::Rejection;
 use crate::field::FieldKey;
+use crate::progress::Throttle;
 use crate::settings::Settings;
 use crate::table::Table;
 
@@ -38,7 +39,7 @@ pub fn mapped_columns(
 
 /// Rows that [`analyze_with_progress`] checks at least between two calls
 /// of its `progress`.
-const PROGRESS_MIN_ROWS: usize = 1_000;
+const PROGRESS_MIN_ROWS: u64 = 1_000;
 
 /// Like [`analyze`], and calls `progress` with the number of rows checked
 /// so far, about every hundredth of the table and once when every row is
@@ -52,11 +53,11 @@ pub fn analyze_with_progress(
     warnings.extend(table.info.warnings.iter().cloned());
 
     let width = table.headers.len();
-    let step = table.rows.len().div_ceil(100).max(PROGRESS_MIN_ROWS);
+    let mut throttle = Throttle::new(table.rows.len() as u64, PROGRESS_MIN_ROWS);
     let mut records = Vec::new();
     let mut errors = Vec::new();
     for (index, row) in table.rows.iter().enumerate() {
-        if index > 0 && index % step == 0 {
+        if throttle.due(index as u64) {
             progress(index);
         }
         if row.cells.iter().all(|cell| cell.is_blank()) {

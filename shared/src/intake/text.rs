@@ -6,6 +6,7 @@ use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
 
 use crate::error::{RejectCode, Rejection, Warning};
 use crate::intake::MAX_COLUMNS;
+use crate::progress::Throttle;
 use crate::settings::ReadChoices;
 use crate::table::{Cell, SourceRow};
 
@@ -185,8 +186,7 @@ fn parse_rows(
 ) -> Result<Vec<SourceRow>, Rejection> {
     let bytes = text.as_bytes();
     let total = bytes.len() as u64;
-    let step = (total / 100).max(PROGRESS_MIN_BYTES);
-    let mut reported = 0;
+    let mut throttle = Throttle::new(total, PROGRESS_MIN_BYTES);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -206,9 +206,8 @@ fn parse_rows(
             break;
         }
         let start = record.position().map_or(0, |position| position.byte());
-        if start >= reported + step {
+        if throttle.due(start) {
             progress(start, total);
-            reported = start;
         }
         let start = usize::try_from(start).unwrap_or(usize::MAX);
         for _ in 0..blank_lines_before(bytes, start) {

@@ -10,6 +10,7 @@ use calamine::{Data, DataRef, Ods, Range, Reader, SheetType, SheetVisible, Xls, 
 
 use crate::error::{RejectCode, Rejection};
 use crate::intake::{corrupt_file, encrypted_file, MAX_COLUMNS};
+use crate::progress::Throttle;
 use crate::settings::ReadChoices;
 use crate::table::{Cell, FileFormat, SheetInfo, SourceRow};
 
@@ -72,17 +73,16 @@ fn xlsx_range<RS: Read + Seek>(
         Err(error) => return Err(error),
     };
     let total = u64::from(reader.dimensions().end.0) + 1;
-    let step = (total / 100).max(PROGRESS_MIN_ROWS);
-    let mut reported = 0;
+    let mut throttle = Throttle::new(total, PROGRESS_MIN_ROWS);
     let mut cells = Vec::new();
     while let Some(cell) = reader.next_cell()? {
         let (row, column) = cell.get_position();
-        if u64::from(row) >= reported + step {
-            reported = u64::from(row);
+        let row_number = u64::from(row);
+        if throttle.due(row_number) {
             // A sheet without a dimension, or with one smaller than its
             // cells, has no known size, which a total of 0 reports.
-            let known = if reported < total { total } else { 0 };
-            progress(reported, known);
+            let known = if row_number < total { total } else { 0 };
+            progress(row_number, known);
         }
         if !matches!(cell.get_value(), DataRef::Empty) {
             cells.push(calamine::Cell::new(
