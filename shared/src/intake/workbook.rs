@@ -22,9 +22,9 @@ pub(super) struct Sheet {
 }
 
 /// Reads the chosen sheet of a workbook, or its first visible worksheet.
-/// An XLSX sheet calls `progress` with the rows read so far and the rows
-/// its dimension names, about every hundredth. The other formats are
-/// decoded in one call and report nothing.
+/// An XLSX or XLSB sheet calls `progress` with the rows read so far and
+/// the rows its dimension names, about every hundredth. XLS and ODS
+/// sheets are decoded in one call and report nothing.
 pub(super) fn read_workbook(
     bytes: &[u8],
     format: FileFormat,
@@ -40,7 +40,12 @@ pub(super) fn read_workbook(
             is_password_xls,
             whole_range,
         ),
-        FileFormat::Xlsb => read_sheet(Xlsb::new(cursor), sheet, is_password_xlsb, whole_range),
+        FileFormat::Xlsb => read_sheet(
+            Xlsb::new(cursor),
+            sheet,
+            is_password_xlsb,
+            |workbook: &mut Xlsb<_>, name: &str| xlsb_range(workbook, name, progress),
+        ),
         FileFormat::Ods => read_sheet(Ods::new(cursor), sheet, is_password_ods, whole_range),
         _ => read_sheet(
             Xlsx::new(cursor),
@@ -59,8 +64,7 @@ fn whole_range<RS: Read + Seek, R: Reader<RS>>(
     workbook.worksheet_range(name)
 }
 
-/// Reads an XLSX sheet cell by cell, as calamine's `worksheet_range`
-/// does, and reports the rows read against the sheet's dimension.
+/// Reads an XLSX sheet cell by cell and reports its rows read.
 fn xlsx_range<RS: Read + Seek>(
     workbook: &mut Xlsx<RS>,
     name: &str,
@@ -72,10 +76,33 @@ fn xlsx_range<RS: Read + Seek>(
         Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Range::default()),
         Err(error) => return Err(error),
     };
-    let total = u64::from(reader.dimensions().end.0) + 1;
+    let dimensions = reader.dimensions();
+    collect_cells(dimensions, || reader.next_cell(), progress)
+}
+
+/// Reads an XLSB sheet cell by cell and reports its rows read.
+fn xlsb_range<RS: Read + Seek>(
+    workbook: &mut Xlsb<RS>,
+    name: &str,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Range<Data>, calamine::XlsbError> {
+    let mut reader = workbook.worksheet_cells_reader(name)?;
+    let dimensions = reader.dimensions();
+    collect_cells(dimensions, || reader.next_cell(), progress)
+}
+
+/// Collects the cells that `next_cell` gives, skipping empty ones, as
+/// calamine's `worksheet_range` does. Calls `progress` with the rows read
+/// and the rows that the sheet's `dimensions` name, about every hundredth.
+fn collect_cells<'a, E>(
+    dimensions: calamine::Dimensions,
+    mut next_cell: impl FnMut() -> Result<Option<calamine::Cell<DataRef<'a>>>, E>,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Range<Data>, E> {
+    let total = u64::from(dimensions.end.0) + 1;
     let mut throttle = Throttle::new(total, PROGRESS_MIN_ROWS);
     let mut cells = Vec::new();
-    while let Some(cell) = reader.next_cell()? {
+    while let Some(cell) = next_cell()? {
         let (row, column) = cell.get_position();
         let row_number = u64::from(row);
         if throttle.due(row_number) {
@@ -94,8 +121,8 @@ fn xlsx_range<RS: Read + Seek>(
     Ok(Range::from_sparse(cells))
 }
 
-/// Rows of an XLSX sheet that [`xlsx_range`] reads at least between two
-/// calls of its `progress`.
+/// Rows of a sheet that [`collect_cells`] reads at least between two calls
+/// of its `progress`.
 const PROGRESS_MIN_ROWS: u64 = 1_000;
 
 fn is_password_xls(error: &calamine::XlsError) -> bool {

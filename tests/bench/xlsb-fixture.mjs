@@ -1,0 +1,35 @@
+// Writes shared/src/intake/testdata/contacts.xlsb, the XLSB workbook that
+// the reader's tests open: a "Notes" sheet, then a "Contacts" sheet of
+// 3,000 rows with an email text, a numeric phone and a date cell. SheetJS
+// writes every cell after the first of a row as a short cell record, the
+// form that vendor/calamine reads and calamine 0.38 skipped.
+//
+//   node tests/bench/xlsb-fixture.mjs
+//
+// SheetJS writes the same bytes on every run, so the committed file can be
+// written again to check it.
+
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import XLSX from 'xlsx';
+
+const ROWS = 3_000;
+
+const rows = [['Email', 'Phone', 'Birthday']];
+for (let row = 2; row <= ROWS; row += 1) {
+  const birthday = new Date(Date.UTC(1990, 0, row % 365));
+  rows.push([`person${row}@example.com`, 4915112340000 + row, birthday]);
+}
+const book = XLSX.utils.book_new();
+XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet([['Exported contacts']]), 'Notes');
+XLSX.utils.book_append_sheet(
+  book,
+  XLSX.utils.aoa_to_sheet(rows, { cellDates: true, dateNF: 'yyyy-mm-dd' }),
+  'Contacts',
+);
+const bytes = XLSX.write(book, { bookType: 'xlsb', type: 'buffer', compression: true });
+const target = fileURLToPath(
+  new URL('../../shared/src/intake/testdata/contacts.xlsb', import.meta.url),
+);
+writeFileSync(target, bytes);
+console.log(`wrote ${bytes.length} bytes to ${target}`);
