@@ -320,11 +320,14 @@ fn xlsx_without_dimension_reports_no_share() {
     );
 }
 
-/// The XLSB workbook that `tests/bench/xlsb-fixture.mjs` writes.
+/// The XLSB and ODS workbooks that `tests/bench/workbook-fixtures.mjs`
+/// writes, with the same sheets.
 const XLSB_CONTACTS: &[u8] = include_bytes!("testdata/contacts.xlsb");
+const ODS_CONTACTS: &[u8] = include_bytes!("testdata/contacts.ods");
 
-/// Returns the read choices that pick the contacts sheet of [`XLSB_CONTACTS`].
-fn xlsb_contacts_sheet() -> ReadChoices {
+/// Returns the read choices that pick the contacts sheet of the fixture
+/// workbooks.
+fn contacts_sheet() -> ReadChoices {
     ReadChoices {
         sheet: Some("Contacts".into()),
         ..ReadChoices::default()
@@ -332,26 +335,34 @@ fn xlsb_contacts_sheet() -> ReadChoices {
 }
 
 #[test]
-fn read_file_reads_xlsb_sheet() {
-    let choices = xlsb_contacts_sheet();
-    let table = read_file("contacts.xlsb", XLSB_CONTACTS, &choices, 0).expect("table");
-    assert_eq!(table.info.format, FileFormat::Xlsb);
-    assert_eq!(table.headers, ["Email", "Phone", "Birthday"]);
-    assert_eq!(table.rows.len(), 2_999);
-    let first = &table.rows[0];
-    assert_eq!(first.row, 2);
-    assert_eq!(first.cells[0], Cell::Text("person2@example.com".into()));
-    assert_eq!(first.cells[1], Cell::Number(4915112340002.0));
-    assert_eq!(first.cells[2], Cell::Date("1990-01-02".into()));
-    let last = &table.rows[2_998];
-    assert_eq!(last.row, 3_000);
-    assert_eq!(last.cells.len(), 3, "every cell of the row is read");
-    assert_eq!(last.cells[1], Cell::Number(4915112343000.0));
+fn read_file_reads_xlsb_and_ods_sheets() {
+    for (name, bytes, format) in [
+        ("contacts.xlsb", XLSB_CONTACTS, FileFormat::Xlsb),
+        ("contacts.ods", ODS_CONTACTS, FileFormat::Ods),
+    ] {
+        let table = read_file(name, bytes, &contacts_sheet(), 0).expect(name);
+        assert_eq!(table.info.format, format);
+        assert_eq!(table.headers, ["Email", "Phone", "Birthday"], "{name}");
+        assert_eq!(table.rows.len(), 2_999, "{name}");
+        let first = &table.rows[0];
+        assert_eq!(first.row, 2, "{name}");
+        assert_eq!(
+            first.cells[0],
+            Cell::Text("person2@example.com".into()),
+            "{name}"
+        );
+        assert_eq!(first.cells[1], Cell::Number(4915112340002.0), "{name}");
+        assert_eq!(first.cells[2], Cell::Date("1990-01-02".into()), "{name}");
+        let last = &table.rows[2_998];
+        assert_eq!(last.row, 3_000, "{name}");
+        assert_eq!(last.cells.len(), 3, "{name}: every cell of the row is read");
+        assert_eq!(last.cells[1], Cell::Number(4915112343000.0), "{name}");
+    }
 }
 
 #[test]
 fn xlsb_reading_reports_rows() {
-    let choices = xlsb_contacts_sheet();
+    let choices = contacts_sheet();
     let mut reported = Vec::new();
     crate::read_file_with_progress(
         "contacts.xlsb",

@@ -669,6 +669,10 @@ where
                 }
             }
             Ok(Event::End(e)) if e.name() == QName("table:table-row") => break,
+            // Space between the cells of an indented file, and comments,
+            // hold no cells.
+            Ok(Event::Text(text)) if text.trim_ascii().is_empty() => {}
+            Ok(Event::Comment(_)) => {}
             Err(e) => return Err(OdsError::Xml(e)),
             Ok(e) => {
                 return Err(OdsError::Mismatch {
