@@ -297,6 +297,30 @@ fn xlsx_reading_reports_rows() {
 }
 
 #[test]
+fn xlsx_cell_far_out_keeps_rows_sparse() {
+    // One value in the last cell of the sheet: a range from A1 to it
+    // would hold 17 billion cells.
+    let contacts = format!(
+        r#"<worksheet xmlns="{SPREADSHEET_NS}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Email</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>a@example.com</t></is></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>"#
+    );
+    let notes = format!(r#"<worksheet xmlns="{SPREADSHEET_NS}"><sheetData/></worksheet>"#);
+    let table = read("far.xlsx", &xlsx_of(&notes, &contacts)).expect("table");
+    assert_eq!(table.headers[0], "Email");
+    assert_eq!(
+        table.headers.len(),
+        MAX_COLUMNS,
+        "the widest row sets the width"
+    );
+    assert_eq!(table.rows.len(), 1_048_575);
+    assert_eq!(table.rows[0].cells, [Cell::Text("a@example.com".into())]);
+    assert!(table.rows[1].cells.is_empty(), "rows between stay blank");
+    let last = table.rows.last().expect("last row");
+    assert_eq!(last.row, 1_048_576);
+    assert_eq!(last.cells.len(), MAX_COLUMNS);
+    assert_eq!(last.cells[MAX_COLUMNS - 1], Cell::Number(1.0));
+}
+
+#[test]
 fn xlsx_without_dimension_reports_no_share() {
     let rows: String = (1..=3_000)
         .map(|row| format!(r#"<row r="{row}"><c r="A{row}"><v>{row}</v></c></row>"#))
@@ -448,25 +472,35 @@ fn read_file_reads_xlsx_inside_zip() {
     assert_eq!(table.headers.get(1).map(String::as_str), Some("Email"));
 }
 
-#[test]
-fn read_file_reads_ods_sheet() {
-    let content = r#"<?xml version="1.0" encoding="UTF-8"?>
+/// Returns an ODS workbook whose spreadsheet contains `tables`, the XML of
+/// its `table:table` elements.
+fn ods_of(tables: &str) -> Vec<u8> {
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
 <office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">
-<office:body><office:spreadsheet><table:table table:name="Kontakte">
-<table:table-row><table:table-cell office:value-type="string"><text:p>Email</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>Born</text:p></table:table-cell></table:table-row>
-<table:table-row><table:table-cell office:value-type="string"><text:p>a@example.com</text:p></table:table-cell><table:table-cell office:value-type="date" office:date-value="1985-03-14"><text:p>14.03.85</text:p></table:table-cell></table:table-row>
-</table:table></office:spreadsheet></office:body></office:document-content>"#;
+<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"#
+    );
     let manifest = r#"<?xml version="1.0" encoding="UTF-8"?>
 <manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">
 <manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>
 <manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
 </manifest:manifest>"#;
     let mimetype: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
-    let ods = zip_of(&[
+    zip_of(&[
         ("mimetype", mimetype),
         ("META-INF/manifest.xml", manifest.as_bytes()),
         ("content.xml", content.as_bytes()),
-    ]);
+    ])
+}
+
+#[test]
+fn read_file_reads_ods_sheet() {
+    let ods = ods_of(
+        r#"<table:table table:name="Kontakte">
+<table:table-row><table:table-cell office:value-type="string"><text:p>Email</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>Born</text:p></table:table-cell></table:table-row>
+<table:table-row><table:table-cell office:value-type="string"><text:p>a@example.com</text:p></table:table-cell><table:table-cell office:value-type="date" office:date-value="1985-03-14"><text:p>14.03.85</text:p></table:table-cell></table:table-row>
+</table:table>"#,
+    );
     let table = read("kontakte.ods", &ods).expect("table");
     assert_eq!(table.info.format, FileFormat::Ods);
     assert_eq!(table.headers, ["Email", "Born"]);
@@ -474,15 +508,65 @@ fn read_file_reads_ods_sheet() {
 }
 
 #[test]
+fn ods_cut_off_inside_table_is_rejected() {
+    // calamine 0.38 read the end of these files forever.
+    let cut_off = [
+        r#"<table:table table:name="Contacts"><table:table-row><table:table-cell office:value-type="string"><text:p>Email</text:p></table:table-cell></table:table-row>"#,
+        r#"<table:table table:name="Contacts"><table:table-row><table:table-cell office:value-type="string"><office:annotation><text:p>note"#,
+    ];
+    for tables in cut_off {
+        let rejection = read("cut.ods", &ods_of(tables)).expect_err("cut off");
+        assert_eq!(
+            rejection.code,
+            RejectCode::CorruptFile,
+            "{}",
+            rejection.message
+        );
+    }
+}
+
+// Half a gigabyte of cells before the limit stops the reader: too much
+// for the browser test run, and the code is the same natively.
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn ods_of_repeated_cells_is_rejected() {
+    // A few kilobytes of XML that repeat one cell into 16,384 columns of
+    // 1,100 rows, 18 million cells, over three sheets.
+    let row = r#"<table:table-row><table:table-cell table:number-columns-repeated="16384" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>"#;
+    let sheet = |name: &str, rows: usize| {
+        format!(
+            r#"<table:table table:name="{name}">{}</table:table>"#,
+            row.repeat(rows)
+        )
+    };
+    let tables = [sheet("One", 500), sheet("Two", 500), sheet("Three", 100)].concat();
+    let rejection = read("bomb.ods", &ods_of(&tables)).expect_err("too many cells");
+    assert_eq!(
+        rejection.code,
+        RejectCode::CorruptFile,
+        "{}",
+        rejection.message
+    );
+    assert!(
+        rejection.message.contains("16777216"),
+        "{}",
+        rejection.message
+    );
+}
+
+#[test]
 fn read_file_rejects_damaged_compound_files() {
     // Fuzz inputs: the first byte chose the file name and the rest is an
     // XLS whose sectors end past the end of the file (a calamine panic),
     // whose directory chain loops, or whose sheet claims a range of
-    // trillions of cells (calamine ran out of memory on both).
-    let inputs: [&[u8]; 3] = [
+    // trillions of cells (calamine ran out of memory on both). The last is
+    // the XLS of the legacy-XLS case with one number cell moved to row and
+    // column 65,536, so that the sheet spans 2^32 cells.
+    let inputs: [&[u8]; 4] = [
         include_bytes!("testdata/truncated-sector.xls.fuzz"),
         include_bytes!("testdata/cyclic-directory.xls.fuzz"),
         include_bytes!("testdata/huge-dimensions.xls.fuzz"),
+        include_bytes!("testdata/far-cell.xls.fuzz"),
     ];
     for input in inputs {
         let bytes = input.get(1..).unwrap_or_default();

@@ -6,7 +6,7 @@
 
 use std::io::{Cursor, Read, Seek, SeekFrom};
 
-use calamine::{Data, DataRef, Ods, Range, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
+use calamine::{Data, DataRef, Ods, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
 
 use crate::error::{RejectCode, Rejection};
 use crate::intake::{corrupt_file, encrypted_file, MAX_COLUMNS};
@@ -44,36 +44,49 @@ pub(super) fn read_workbook(
             Xlsb::new(cursor),
             sheet,
             is_password_xlsb,
-            |workbook: &mut Xlsb<_>, name: &str| xlsb_range(workbook, name, progress),
+            |workbook: &mut Xlsb<_>, name: &str| xlsb_cells(workbook, name, progress),
         ),
         FileFormat::Ods => read_sheet(Ods::new(cursor), sheet, is_password_ods, whole_range),
         _ => read_sheet(
             Xlsx::new(cursor),
             sheet,
             is_password_xlsx,
-            |workbook: &mut Xlsx<_>, name: &str| xlsx_range(workbook, name, progress),
+            |workbook: &mut Xlsx<_>, name: &str| xlsx_cells(workbook, name, progress),
         ),
     }
 }
 
-/// Reads a sheet in one call.
+/// The used cells of a sheet with their 0-based (row, column) positions,
+/// in row order.
+type UsedCells = Vec<calamine::Cell<Data>>;
+
+/// Reads a sheet in one call, as XLS and ODS workbooks are read.
 fn whole_range<RS: Read + Seek, R: Reader<RS>>(
     workbook: &mut R,
     name: &str,
-) -> Result<Range<Data>, R::Error> {
-    workbook.worksheet_range(name)
+) -> Result<UsedCells, R::Error> {
+    let range = workbook.worksheet_range(name)?;
+    let (first_row, first_column) = range.start().unwrap_or_default();
+    Ok(range
+        .used_cells()
+        .map(|(row, column, data)| {
+            let row = first_row.saturating_add(u32::try_from(row).unwrap_or(u32::MAX));
+            let column = first_column.saturating_add(u32::try_from(column).unwrap_or(u32::MAX));
+            calamine::Cell::new((row, column), data.clone())
+        })
+        .collect())
 }
 
 /// Reads an XLSX sheet cell by cell and reports its rows read.
-fn xlsx_range<RS: Read + Seek>(
+fn xlsx_cells<RS: Read + Seek>(
     workbook: &mut Xlsx<RS>,
     name: &str,
     progress: &mut dyn FnMut(u64, u64),
-) -> Result<Range<Data>, calamine::XlsxError> {
+) -> Result<UsedCells, calamine::XlsxError> {
     let mut reader = match workbook.worksheet_cells_reader(name) {
         Ok(reader) => reader,
         // A chart sheet has no cells, as with `worksheet_range`.
-        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Range::default()),
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Vec::new()),
         Err(error) => return Err(error),
     };
     let dimensions = reader.dimensions();
@@ -81,24 +94,28 @@ fn xlsx_range<RS: Read + Seek>(
 }
 
 /// Reads an XLSB sheet cell by cell and reports its rows read.
-fn xlsb_range<RS: Read + Seek>(
+fn xlsb_cells<RS: Read + Seek>(
     workbook: &mut Xlsb<RS>,
     name: &str,
     progress: &mut dyn FnMut(u64, u64),
-) -> Result<Range<Data>, calamine::XlsbError> {
+) -> Result<UsedCells, calamine::XlsbError> {
     let mut reader = workbook.worksheet_cells_reader(name)?;
     let dimensions = reader.dimensions();
     collect_cells(dimensions, || reader.next_cell(), progress)
 }
 
-/// Collects the cells that `next_cell` gives, skipping empty ones, as
-/// calamine's `worksheet_range` does. Calls `progress` with the rows read
-/// and the rows that the sheet's `dimensions` name, about every hundredth.
+/// Collects the cells that `next_cell` gives, skipping empty ones, in row
+/// order. Calls `progress` with the rows read and the rows that the
+/// sheet's `dimensions` name, about every hundredth.
+///
+/// The cells stay sparse: calamine's `Range` would hold every cell from
+/// the first used row and column to the last, which for one stray value
+/// far down and right is billions of cells.
 fn collect_cells<'a, E>(
     dimensions: calamine::Dimensions,
     mut next_cell: impl FnMut() -> Result<Option<calamine::Cell<DataRef<'a>>>, E>,
     progress: &mut dyn FnMut(u64, u64),
-) -> Result<Range<Data>, E> {
+) -> Result<UsedCells, E> {
     let total = u64::from(dimensions.end.0) + 1;
     let mut throttle = Throttle::new(total, PROGRESS_MIN_ROWS);
     let mut cells = Vec::new();
@@ -118,7 +135,9 @@ fn collect_cells<'a, E>(
             ));
         }
     }
-    Ok(Range::from_sparse(cells))
+    // Writers store rows and cells in order, but nothing forces them to.
+    cells.sort_by_key(|cell| cell.get_position());
+    Ok(cells)
 }
 
 /// Rows of a sheet that [`collect_cells`] reads at least between two calls
@@ -142,12 +161,12 @@ fn is_password_ods(error: &calamine::OdsError) -> bool {
 }
 
 /// Reads the chosen sheet, or the first visible worksheet, of an opened
-/// workbook with `read_range`.
+/// workbook with `read_cells`.
 fn read_sheet<RS, R, E>(
     opened: Result<R, E>,
     wanted: Option<&str>,
     is_password: fn(&E) -> bool,
-    read_range: impl FnOnce(&mut R, &str) -> Result<Range<Data>, E>,
+    read_cells: impl FnOnce(&mut R, &str) -> Result<UsedCells, E>,
 ) -> Result<Sheet, Rejection>
 where
     RS: Read + Seek,
@@ -193,8 +212,8 @@ where
                 )
             })?,
     };
-    let range = read_range(&mut workbook, &name).map_err(reject)?;
-    let rows = convert_range(&range)?;
+    let cells = read_cells(&mut workbook, &name).map_err(reject)?;
+    let rows = rows_of_cells(&cells)?;
     Ok(Sheet { name, sheets, rows })
 }
 
@@ -269,43 +288,51 @@ impl Seek for PaddedReader<'_> {
     }
 }
 
-/// Converts a calamine range into rows numbered from the top of the sheet,
-/// with blank rows above the used range and cells left of it kept, so
-/// that row and column numbers match what the spreadsheet shows.
-fn convert_range(range: &Range<Data>) -> Result<Vec<SourceRow>, Rejection> {
-    let Some((first_row, first_column)) = range.start() else {
-        return Ok(Vec::new());
-    };
-    let leading_columns = usize::try_from(first_column).unwrap_or(usize::MAX);
-    if leading_columns.saturating_add(range.width()) > MAX_COLUMNS {
-        return Err(Rejection::new(
-            RejectCode::UnsupportedFormat,
-            format!("the sheet has more than {MAX_COLUMNS} columns: remove the unused columns"),
-        ));
-    }
-    let mut rows: Vec<SourceRow> = (1..=first_row)
-        .map(|row| SourceRow {
-            row,
-            cells: Vec::new(),
-        })
-        .collect();
-    for (offset, data) in range.rows().enumerate() {
-        let row = u32::try_from(offset)
-            .ok()
-            .and_then(|offset| first_row.checked_add(offset))
-            .and_then(|row| row.checked_add(1))
-            .unwrap_or(u32::MAX);
-        let mut cells: Vec<Cell> = Vec::new();
-        let used = data.iter().rposition(|value| !matches!(value, Data::Empty));
-        if let Some(last) = used {
-            cells.reserve(leading_columns + last + 1);
-            cells.extend(std::iter::repeat_n(Cell::Empty, leading_columns));
-            cells.extend(data.iter().take(last + 1).map(convert_cell));
+/// Converts the used cells of a sheet into rows numbered from the top of
+/// the sheet. Blank rows above and between the used ones stay, as do the
+/// empty cells left of the used ones, so that row and column numbers match
+/// what the spreadsheet shows.
+fn rows_of_cells(cells: &[calamine::Cell<Data>]) -> Result<Vec<SourceRow>, Rejection> {
+    let mut rows: Vec<SourceRow> = Vec::new();
+    for cell in cells {
+        let (row, column) = cell.get_position();
+        let column = usize::try_from(column).unwrap_or(usize::MAX);
+        if column >= MAX_COLUMNS {
+            return Err(Rejection::new(
+                RejectCode::UnsupportedFormat,
+                format!("the sheet has more than {MAX_COLUMNS} columns: remove the unused columns"),
+            ));
         }
-        rows.push(SourceRow { row, cells });
+        if row >= MAX_ROWS {
+            return Err(corrupt_file(
+                "workbook",
+                format!(
+                    "a cell lies in row {}, below the last row a sheet has",
+                    row.saturating_add(1)
+                ),
+            ));
+        }
+        let number = row + 1;
+        while rows.last().map_or(0, |last| last.row) < number {
+            let next = rows.last().map_or(1, |last| last.row + 1);
+            rows.push(SourceRow {
+                row: next,
+                cells: Vec::new(),
+            });
+        }
+        let Some(last) = rows.last_mut() else {
+            continue;
+        };
+        if last.cells.len() <= column {
+            last.cells.resize(column + 1, Cell::Empty);
+        }
+        last.cells[column] = convert_cell(cell.get_value());
     }
     Ok(rows)
 }
+
+/// Rows a sheet has at most: the row limit of Excel (1,048,576).
+const MAX_ROWS: u32 = 1_048_576;
 
 /// Converts one calamine value into a cell.
 fn convert_cell(value: &Data) -> Cell {

@@ -37,8 +37,10 @@ const MAX_ROWS: u32 = 1_048_576;
 /// Maximum number of columns allowed in an ODS file (matches XLSX limit).
 const MAX_COLUMNS: u32 = 16_384;
 
-/// Maximum number of cells to prevent memory exhaustion from malicious files.
-const MAX_CELLS: usize = 100_000_000;
+/// Maximum number of cells to prevent memory exhaustion from malicious files:
+/// those of a full BIFF8 sheet, 65,536 rows of 256 columns, for the sheets
+/// of a workbook together, because all of them are read when it opens.
+const MAX_CELLS: usize = 65_536 * 256;
 
 /// Maximum size of the `meta.xml` document properties part.
 const MAX_META_XML_SIZE: u64 = 1024 * 1024;
@@ -376,6 +378,8 @@ fn parse_content<RS: Read + Seek>(mut zip: ZipArchive<RS>) -> Result<Content, Od
     let mut sheets_metadata = Vec::new();
     let mut styles = HashMap::new();
     let mut style_name: Option<String> = None;
+    // Cells of the sheets read so far, against `MAX_CELLS`.
+    let mut total_cells = 0usize;
     loop {
         match reader.read_event_into(&mut buf) {
             Ok(Event::Start(e)) if e.name() == QName("style:style") => {
@@ -408,6 +412,13 @@ fn parse_content<RS: Read + Seek>(mut zip: ZipArchive<RS>) -> Result<Content, Od
                 if let Some(v) = e.raw_attr("table:name")? {
                     let name = decode_attr(v)?;
                     let (range, formulas) = read_table(&mut reader)?;
+                    total_cells = total_cells.saturating_add(range.get_size().0 * range.get_size().1);
+                    if total_cells > MAX_CELLS {
+                        return Err(OdsError::CellLimitExceeded {
+                            requested: total_cells,
+                            max: MAX_CELLS,
+                        });
+                    }
                     sheets_metadata.push(Sheet {
                         name: name.clone(),
                         typ: SheetType::WorkSheet,
@@ -474,6 +485,9 @@ where
                 rows_repeats.push(capped_repeats);
             }
             Ok(Event::End(e)) if e.name() == QName("table:table") => break,
+            // A file cut off inside a table would otherwise read end of file
+            // forever.
+            Ok(Event::Eof) => return Err(OdsError::Eof("table:table")),
             Err(e) => return Err(OdsError::Xml(e)),
             Ok(_) => (),
         }
@@ -659,6 +673,14 @@ where
                 if value.is_empty() && formula.is_empty() {
                     empty_col_repeats = capped_repeats;
                 } else {
+                    // Repeated cells in many rows would fill memory before
+                    // the range is built, where the limit is checked again.
+                    if cells.len().saturating_add(capped_repeats) > MAX_CELLS {
+                        return Err(OdsError::CellLimitExceeded {
+                            requested: cells.len().saturating_add(capped_repeats),
+                            max: MAX_CELLS,
+                        });
+                    }
                     for _ in 0..capped_repeats {
                         cells.push(value.clone());
                         formulas.push(formula.clone());
@@ -760,6 +782,7 @@ where
                         Ok(Event::End(e)) if e.name() == QName("office:annotation") => {
                             break;
                         }
+                        Ok(Event::Eof) => return Err(OdsError::Eof("office:annotation")),
                         Err(e) => return Err(OdsError::Xml(e)),
                         _ => (),
                     }

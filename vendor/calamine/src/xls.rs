@@ -77,6 +77,13 @@ pub enum XlsError {
 
     /// Worksheet not found
     WorksheetNotFound(String),
+    /// The sheets span more cells than an XLS workbook can hold
+    CellLimitExceeded {
+        /// Cells from the first to the last used row and column, all sheets together
+        requested: usize,
+        /// The most cells allowed
+        max: usize,
+    },
     /// Invalid iFmt value
     InvalidFormat {
         /// iFmt value, See 2.4.126 Format
@@ -119,6 +126,10 @@ impl std::fmt::Display for XlsError {
             #[cfg(feature = "picture")]
             XlsError::Art(s) => write!(f, "Invalid art record '{s}'"),
             XlsError::WorksheetNotFound(name) => write!(f, "Worksheet '{name}' not found"),
+            XlsError::CellLimitExceeded { requested, max } => write!(
+                f,
+                "The sheets span {requested} cells, more than the {max} of a full XLS sheet"
+            ),
             XlsError::InvalidFormat { ifmt } => write!(f, "Invalid ifmt value: '{ifmt}'"),
         }
     }
@@ -625,6 +636,8 @@ impl<RS: Read + Seek> Xls<RS> {
         debug!("defined_names: {defined_names:?}");
 
         let mut sheets = BTreeMap::new();
+        // Cells that the dense ranges of the sheets read so far take.
+        let mut spanned = 0usize;
         let fmla_sheet_names = sheet_names
             .iter()
             .map(|(_, n)| n.clone())
@@ -721,6 +734,15 @@ impl<RS: Read + Seek> Xls<RS> {
                     _ => (),
                 }
             }
+            // A range holds every cell from its first used row and column to
+            // its last, so a damaged cell position far out would make it huge.
+            spanned = spanned.saturating_add(span_of(&cells));
+            if spanned > MAX_SPANNED_CELLS {
+                return Err(XlsError::CellLimitExceeded {
+                    requested: spanned,
+                    max: MAX_SPANNED_CELLS,
+                });
+            }
             let range = Range::from_sparse(cells);
             let formula = Range::from_sparse(formulas);
             sheets.insert(
@@ -792,6 +814,27 @@ fn parse_bof(r: &mut Record<'_>) -> Result<Bof, XlsError> {
     };
 
     Ok(Bof { biff })
+}
+
+/// Most cells that the ranges of a workbook's sheets may span together:
+/// those of one full BIFF8 sheet, 65,536 rows of 256 columns. All sheets
+/// are read when the workbook opens, so the limit covers them together.
+const MAX_SPANNED_CELLS: usize = 65_536 * 256;
+
+/// Returns the number of cells from the first used row and column of
+/// `cells` to the last, which `Range::from_sparse` allocates.
+fn span_of<T: crate::CellType>(cells: &[Cell<T>]) -> usize {
+    let Some(first) = cells.first() else {
+        return 0;
+    };
+    let (mut rows, mut cols) = ((first.pos.0, first.pos.0), (first.pos.1, first.pos.1));
+    for cell in cells {
+        rows = (rows.0.min(cell.pos.0), rows.1.max(cell.pos.0));
+        cols = (cols.0.min(cell.pos.1), cols.1.max(cell.pos.1));
+    }
+    let height = (rows.1 - rows.0) as usize + 1;
+    let width = (cols.1 - cols.0) as usize + 1;
+    height.saturating_mul(width)
 }
 
 /// `BoundSheet8` [MS-XLS 2.4.28]
