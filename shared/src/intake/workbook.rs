@@ -6,7 +6,7 @@
 
 use std::io::{Cursor, Read, Seek, SeekFrom};
 
-use calamine::{Data, DataRef, Ods, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
+use calamine::{Data, DataRef, Ods, Range, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
 
 use crate::error::{RejectCode, Rejection};
 use crate::intake::{corrupt_file, encrypted_file, MAX_COLUMNS};
@@ -44,14 +44,18 @@ pub(super) fn read_workbook(
             Xlsb::new(cursor),
             sheet,
             is_password_xlsb,
-            |workbook: &mut Xlsb<_>, name: &str| xlsb_cells(workbook, name, progress),
+            |workbook: &mut Xlsb<_>, name: &str| {
+                xlsb_cells(workbook, name, progress).map(SheetCells::Used)
+            },
         ),
         FileFormat::Ods => read_sheet(Ods::new(cursor), sheet, is_password_ods, whole_range),
         _ => read_sheet(
             Xlsx::new(cursor),
             sheet,
             is_password_xlsx,
-            |workbook: &mut Xlsx<_>, name: &str| xlsx_cells(workbook, name, progress),
+            |workbook: &mut Xlsx<_>, name: &str| {
+                xlsx_cells(workbook, name, progress).map(SheetCells::Used)
+            },
         ),
     }
 }
@@ -60,21 +64,43 @@ pub(super) fn read_workbook(
 /// in row order.
 type UsedCells = Vec<calamine::Cell<Data>>;
 
-/// Reads a sheet in one call, as XLS and ODS workbooks are read.
+/// The cells of a sheet as its reader gives them.
+enum SheetCells {
+    /// Every cell from the first used row and column to the last, as XLS
+    /// and ODS sheets are decoded in one call.
+    Range(Range<Data>),
+    /// The used cells alone, as XLSX and XLSB sheets are read cell by cell.
+    Used(UsedCells),
+}
+
+impl SheetCells {
+    /// Converts the cells into rows as [`rows_of_cells`] does.
+    fn into_rows(self) -> Result<Vec<SourceRow>, Rejection> {
+        match self {
+            SheetCells::Range(range) => {
+                let (first_row, first_column) = range.start().unwrap_or_default();
+                rows_of_cells(range.used_cells().map(|(row, column, data)| {
+                    let row = first_row.saturating_add(u32::try_from(row).unwrap_or(u32::MAX));
+                    let column =
+                        first_column.saturating_add(u32::try_from(column).unwrap_or(u32::MAX));
+                    ((row, column), data)
+                }))
+            }
+            SheetCells::Used(cells) => rows_of_cells(
+                cells
+                    .iter()
+                    .map(|cell| (cell.get_position(), cell.get_value())),
+            ),
+        }
+    }
+}
+
+/// Reads a sheet in one call.
 fn whole_range<RS: Read + Seek, R: Reader<RS>>(
     workbook: &mut R,
     name: &str,
-) -> Result<UsedCells, R::Error> {
-    let range = workbook.worksheet_range(name)?;
-    let (first_row, first_column) = range.start().unwrap_or_default();
-    Ok(range
-        .used_cells()
-        .map(|(row, column, data)| {
-            let row = first_row.saturating_add(u32::try_from(row).unwrap_or(u32::MAX));
-            let column = first_column.saturating_add(u32::try_from(column).unwrap_or(u32::MAX));
-            calamine::Cell::new((row, column), data.clone())
-        })
-        .collect())
+) -> Result<SheetCells, R::Error> {
+    workbook.worksheet_range(name).map(SheetCells::Range)
 }
 
 /// Reads an XLSX sheet cell by cell and reports its rows read.
@@ -166,7 +192,7 @@ fn read_sheet<RS, R, E>(
     opened: Result<R, E>,
     wanted: Option<&str>,
     is_password: fn(&E) -> bool,
-    read_cells: impl FnOnce(&mut R, &str) -> Result<UsedCells, E>,
+    read_cells: impl FnOnce(&mut R, &str) -> Result<SheetCells, E>,
 ) -> Result<Sheet, Rejection>
 where
     RS: Read + Seek,
@@ -212,8 +238,9 @@ where
                 )
             })?,
     };
-    let cells = read_cells(&mut workbook, &name).map_err(reject)?;
-    let rows = rows_of_cells(&cells)?;
+    let rows = read_cells(&mut workbook, &name)
+        .map_err(reject)?
+        .into_rows()?;
     Ok(Sheet { name, sheets, rows })
 }
 
@@ -292,10 +319,13 @@ impl Seek for PaddedReader<'_> {
 /// the sheet. Blank rows above and between the used ones stay, as do the
 /// empty cells left of the used ones, so that row and column numbers match
 /// what the spreadsheet shows.
-fn rows_of_cells(cells: &[calamine::Cell<Data>]) -> Result<Vec<SourceRow>, Rejection> {
+/// `cells` are the used cells with their 0-based (row, column) positions,
+/// in row order.
+fn rows_of_cells<'a>(
+    cells: impl Iterator<Item = ((u32, u32), &'a Data)>,
+) -> Result<Vec<SourceRow>, Rejection> {
     let mut rows: Vec<SourceRow> = Vec::new();
-    for cell in cells {
-        let (row, column) = cell.get_position();
+    for ((row, column), data) in cells {
         let column = usize::try_from(column).unwrap_or(usize::MAX);
         if column >= MAX_COLUMNS {
             return Err(Rejection::new(
@@ -326,7 +356,7 @@ fn rows_of_cells(cells: &[calamine::Cell<Data>]) -> Result<Vec<SourceRow>, Rejec
         if last.cells.len() <= column {
             last.cells.resize(column + 1, Cell::Empty);
         }
-        last.cells[column] = convert_cell(cell.get_value());
+        last.cells[column] = convert_cell(data);
     }
     Ok(rows)
 }
