@@ -1,7 +1,7 @@
 // Writes the workbooks that the reader's tests open into
-// shared/src/intake/testdata: contacts.xlsb and contacts.ods, each with a
-// "Notes" sheet, then a "Contacts" sheet of 3,000 rows with an email text,
-// a numeric phone and a date cell.
+// shared/src/intake/testdata: contacts.xls, .xlsx, .xlsb and .ods, each
+// with a "Notes" sheet, then a "Contacts" sheet of 3,000 rows with an
+// email text, a numeric phone and a date cell.
 //
 //   node tests/bench/workbook-fixtures.mjs
 //
@@ -29,6 +29,8 @@ XLSX.utils.book_append_sheet(
   'Contacts',
 );
 for (const [bookType, name] of [
+  ['biff8', 'contacts.xls'],
+  ['xlsx', 'contacts.xlsx'],
   ['xlsb', 'contacts.xlsb'],
   ['ods', 'contacts.ods'],
 ]) {

@@ -8,6 +8,8 @@
 
 mod archive;
 mod compound;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod damage;
 mod detect;
 #[cfg(test)]
 mod tests;

@@ -344,10 +344,15 @@ fn xlsx_without_dimension_reports_no_share() {
     );
 }
 
-/// The XLSB and ODS workbooks that `tests/bench/workbook-fixtures.mjs`
-/// writes, with the same sheets.
+/// The workbooks that `tests/bench/workbook-fixtures.mjs` writes, with the
+/// same sheets in every format, by file name.
+pub(super) const FIXTURE_WORKBOOKS: [(&str, &[u8]); 4] = [
+    ("contacts.xls", include_bytes!("testdata/contacts.xls")),
+    ("contacts.xlsx", include_bytes!("testdata/contacts.xlsx")),
+    ("contacts.xlsb", XLSB_CONTACTS),
+    ("contacts.ods", include_bytes!("testdata/contacts.ods")),
+];
 const XLSB_CONTACTS: &[u8] = include_bytes!("testdata/contacts.xlsb");
-const ODS_CONTACTS: &[u8] = include_bytes!("testdata/contacts.ods");
 
 /// Returns the read choices that pick the contacts sheet of the fixture
 /// workbooks.
@@ -359,11 +364,14 @@ fn contacts_sheet() -> ReadChoices {
 }
 
 #[test]
-fn read_file_reads_xlsb_and_ods_sheets() {
-    for (name, bytes, format) in [
-        ("contacts.xlsb", XLSB_CONTACTS, FileFormat::Xlsb),
-        ("contacts.ods", ODS_CONTACTS, FileFormat::Ods),
-    ] {
+fn read_file_reads_fixture_workbooks() {
+    let formats = [
+        FileFormat::Xls,
+        FileFormat::Xlsx,
+        FileFormat::Xlsb,
+        FileFormat::Ods,
+    ];
+    for ((name, bytes), format) in FIXTURE_WORKBOOKS.into_iter().zip(formats) {
         let table = read_file(name, bytes, &contacts_sheet(), 0).expect(name);
         assert_eq!(table.info.format, format);
         assert_eq!(table.headers, ["Email", "Phone", "Birthday"], "{name}");

@@ -1250,11 +1250,10 @@ fn parse_format(
             found: r.data.len(),
         });
     }
+    // MS-XLS reserves some ids for built-in formats, but a writer may still
+    // define them (SheetJS writes its first custom format as 60), and the
+    // cells that use the id show the format the file defines.
     let ifmt = read_u16(r.data);
-    match ifmt {
-        5..=8 | 23..=26 | 41..=44 | 63..=66 | 164..=382 => (),
-        _ => return Err(XlsError::InvalidFormat { ifmt }),
-    }
 
     let s = parse_string(&r.data[2..], encoding, biff)?;
     Ok((ifmt, detect_custom_number_format(&s)))

@@ -303,13 +303,27 @@ impl<RS: Read + Seek> Xlsb<RS> {
                 0x009C => {
                     // BrtBundleSh
                     let len = iter.fill_buffer(&mut buf)?;
-                    let rel_len = read_u32(&buf[8..len]);
+                    let rel_len = read_u32(&buf[8..]);
                     if rel_len != 0xFFFF_FFFF {
-                        let rel_len = rel_len as usize * 2;
-                        let relid = &buf[12..12 + rel_len];
+                        let relid_end = (rel_len as usize)
+                            .checked_mul(2)
+                            .and_then(|bytes| bytes.checked_add(12))
+                            .filter(|&end| end <= len)
+                            .ok_or(XlsbError::WideStr {
+                                ws_len: rel_len as usize,
+                                buf_len: len,
+                            })?;
+                        let rel_len = relid_end - 12;
+                        let relid = &buf[12..relid_end];
                         // converts utf16le to utf8 for HashMap search
                         let relid = UTF_16LE.decode(relid).0;
-                        let path = format!("xl/{}", relationships[&*relid]);
+                        let target = relationships.get(&*relid).ok_or_else(|| {
+                            XlsbError::Unrecognized {
+                                typ: "BoundSheet8:relId",
+                                val: relid.to_string(),
+                            }
+                        })?;
+                        let path = format!("xl/{target}");
                         // ST_SheetState
                         let visible = match read_u32(&buf) {
                             0 => SheetVisible::Visible,
@@ -730,11 +744,14 @@ where
             b = self.read_u8()?;
             len += ((b & 0x7F) as usize) << (7 * i);
         }
-        if buf.len() < len {
-            buf.resize(len, 0);
+        // Zeros follow the record, so that the fixed-offset reads of a
+        // damaged record shorter than its kind read zeros, not past the end.
+        if buf.len() < len + RECORD_PADDING {
+            buf.resize(len + RECORD_PADDING, 0);
         }
 
         self.r.read_exact(&mut buf[..len])?;
+        buf[len..len + RECORD_PADDING].fill(0);
         Ok(len)
     }
 
@@ -760,6 +777,11 @@ where
         }
     }
 }
+
+/// Zero bytes that `RecordIter::fill_buffer` writes after each record: more
+/// than the largest fixed offset any record reader reads (16 bytes of
+/// BrtWsDim, BrtCellReal and BrtBundleSh).
+const RECORD_PADDING: usize = 32;
 
 fn wide_str<'a>(buf: &'a [u8], str_len: &mut usize) -> Result<Cow<'a, str>, XlsbError> {
     if buf.len() < 4 {
