@@ -6,7 +6,7 @@ use shared::wire::{
 use shared::RecordError;
 use sqlx::any::AnyRow;
 // Dynamic SQL here only joins constant column lists.
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 use super::retention::{HISTORY_LENGTH, RETENTION};
 use super::{page_offset, time_text, Store};
@@ -125,6 +125,20 @@ fn stored_progress(row: &AnyRow) -> sqlx::Result<Option<Progress>> {
         done: u64::try_from(done).unwrap_or(0),
         total: u64::try_from(total).unwrap_or(0),
     }))
+}
+
+/// Reads an import on `connection`, which may be inside a transaction that
+/// has changed it, without its merge progress.
+pub(super) async fn read_import(
+    connection: &mut AnyConnection,
+    import_id: i64,
+) -> sqlx::Result<Option<ImportEntry>> {
+    let sql = format!("select {ENTRY_COLUMNS} from import where import_id = $1");
+    let row = sqlx::query(AssertSqlSafe(sql.as_str()))
+        .bind(import_id)
+        .fetch_optional(connection)
+        .await?;
+    row.as_ref().map(entry_from_row).transpose()
 }
 
 fn entry_from_row(row: &AnyRow) -> sqlx::Result<ImportEntry> {

@@ -10,6 +10,7 @@ use shared::{ErrorCode, PersonType, ProfileDraft, ProfileValues, RecordError};
 use sqlx::AnyConnection;
 
 use super::bulk::{merge_chunk, CHUNK_PROFILES};
+use super::notifications::notify_finished;
 use super::Store;
 
 /// Most contacts (emails and phones together) a stored profile may hold.
@@ -248,6 +249,7 @@ impl Store {
             self.forget_merge_cancel(import_id);
             return Ok(ImportStatus::Importing);
         }
+        notify_finished(&mut tx, import_id, &self.now_text()).await?;
         tx.commit().await?;
         self.clear_progress(import_id);
         self.forget_merge_cancel(import_id);
@@ -266,6 +268,7 @@ impl Store {
         self.forget_merge_cancel(import_id);
         tracing::info!(import_id, merged = done, "merge cancelled and rolled back");
 
+        let mut tx = self.pool.begin().await?;
         let cancelled = sqlx::query(
             "update import set status = $1, failure = $2, finished_at = $3, claimed_by = null \
              where import_id = $4 and status = $5 and claimed_by = $6",
@@ -276,8 +279,12 @@ impl Store {
         .bind(import_id)
         .bind(ImportStatus::Importing.key())
         .bind(instance)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        if cancelled.rows_affected() == 1 {
+            notify_finished(&mut tx, import_id, &self.now_text()).await?;
+        }
+        tx.commit().await?;
 
         if cancelled.rows_affected() == 0 {
             // Another instance took the import over after a lost heartbeat,
@@ -296,10 +303,12 @@ impl Store {
         Ok(ImportStatus::Cancelled)
     }
 
-    /// Marks an import Failed with the reason people see.
+    /// Marks an import Failed with the reason people see, and notifies its
+    /// user.
     pub(super) async fn finish_failed(&self, import_id: i64, reason: &str) -> sqlx::Result<()> {
         self.clear_progress(import_id);
         self.forget_merge_cancel(import_id);
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "update import set status = $1, failure = $2, finished_at = $3, claimed_by = null \
              where import_id = $4",
@@ -308,9 +317,10 @@ impl Store {
         .bind(reason)
         .bind(self.now_text())
         .bind(import_id)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(())
+        notify_finished(&mut tx, import_id, &self.now_text()).await?;
+        tx.commit().await
     }
 }
 

@@ -2,64 +2,66 @@
 //! started it.
 
 use shared::wire::{ImportStatus, Notification};
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
+use super::history::read_import;
 use super::Store;
 
+/// Stores the notification that an import finished, with its outcome, for
+/// the user who started it. Runs on the connection of the transaction that
+/// finishes the import, so that a client that reads the import as finished
+/// also finds its notification.
+pub(super) async fn notify_finished(
+    connection: &mut AnyConnection,
+    import_id: i64,
+    now: &str,
+) -> sqlx::Result<()> {
+    let user_id: Option<i64> =
+        sqlx::query_scalar("select user_id from import where import_id = $1")
+            .bind(import_id)
+            .fetch_optional(&mut *connection)
+            .await?
+            .flatten();
+    let Some(user_id) = user_id else {
+        return Ok(());
+    };
+    let Some(entry) = read_import(connection, import_id).await? else {
+        return Ok(());
+    };
+
+    let counts = entry.counts;
+    let message = match entry.status {
+        ImportStatus::Failed => format!(
+            "Import of {} failed: {}",
+            entry.file_name,
+            entry.failure.as_deref().unwrap_or("see the import details")
+        ),
+        status => format!(
+            "Import of {} {}: {} created, {} updated, {} promoted, {} discarded, {} failed.",
+            entry.file_name,
+            status.label().to_lowercase(),
+            counts.created,
+            counts.updated,
+            counts.promoted,
+            counts.discarded,
+            counts.failed
+        ),
+    };
+
+    sqlx::query(
+        "insert into notification (user_id, import_id, message, created_at) \
+         values ($1, $2, $3, $4)",
+    )
+    .bind(user_id)
+    .bind(import_id)
+    .bind(&message)
+    .bind(now)
+    .execute(connection)
+    .await?;
+    Ok(())
+}
+
 impl Store {
-    /// Notifies the import's user that it finished, with its outcome.
-    pub(super) async fn notify_finished(
-        &self,
-        import_id: i64,
-        user_id: Option<i64>,
-    ) -> sqlx::Result<()> {
-        let Some(user_id) = user_id else {
-            return Ok(());
-        };
-        let Some(entry) = self.get_import(import_id).await? else {
-            return Ok(());
-        };
-        let counts = entry.counts;
-        let message = match entry.status {
-            ImportStatus::Failed => format!(
-                "Import of {} failed: {}",
-                entry.file_name,
-                entry.failure.as_deref().unwrap_or("see the import details")
-            ),
-            status => format!(
-                "Import of {} {}: {} created, {} updated, {} promoted, {} discarded, {} failed.",
-                entry.file_name,
-                status.label().to_lowercase(),
-                counts.created,
-                counts.updated,
-                counts.promoted,
-                counts.discarded,
-                counts.failed
-            ),
-        };
-        self.notify(user_id, Some(import_id), &message).await
-    }
-
-    /// Stores a notification for a user.
-    pub(super) async fn notify(
-        &self,
-        user_id: i64,
-        import_id: Option<i64>,
-        message: &str,
-    ) -> sqlx::Result<()> {
-        sqlx::query(
-            "insert into notification (user_id, import_id, message, created_at) \
-             values ($1, $2, $3, $4)",
-        )
-        .bind(user_id)
-        .bind(import_id)
-        .bind(message)
-        .bind(self.now_text())
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
     /// The user's unread notifications, oldest first.
     pub async fn unread_notifications(&self, user_id: i64) -> sqlx::Result<Vec<Notification>> {
         let rows = sqlx::query(

@@ -383,12 +383,11 @@ impl Store {
     /// final status. A failure before the merge transaction commits marks
     /// the import Failed with the reason and applies nothing.
     pub async fn run_import(&self, import_id: i64, instance: &str) -> anyhow::Result<ImportStatus> {
-        let row = sqlx::query(
-            "select settings, choices, error_records, user_id from import where import_id = $1",
-        )
-        .bind(import_id)
-        .fetch_one(&self.pool)
-        .await?;
+        let row =
+            sqlx::query("select settings, choices, error_records from import where import_id = $1")
+                .bind(import_id)
+                .fetch_one(&self.pool)
+                .await?;
         let job = MergeJob {
             instance: instance.to_owned(),
             lock_rows: self.engine == super::Engine::Postgres,
@@ -396,7 +395,6 @@ impl Store {
             choices: serde_json::from_str(&row.try_get::<String, _>("choices")?)?,
             error_records: get_count(&row, "error_records")?,
         };
-        let user_id: Option<i64> = row.try_get("user_id")?;
 
         let profiles = match self.load_batches(import_id).await {
             Ok(profiles) => profiles,
@@ -405,7 +403,6 @@ impl Store {
                 let reason =
                     "the stored batches of this import cannot be read; upload the file again";
                 self.finish_failed(import_id, reason).await?;
-                self.notify_finished(import_id, user_id).await?;
                 return Ok(ImportStatus::Failed);
             }
         };
@@ -420,7 +417,6 @@ impl Store {
                 first.message
             );
             self.finish_failed(import_id, &reason).await?;
-            self.notify_finished(import_id, user_id).await?;
             return Ok(ImportStatus::Failed);
         }
 
@@ -437,7 +433,7 @@ impl Store {
             }
         };
         // Importing means that another instance owns the import now, and it
-        // still needs the batches and sends the notification.
+        // still needs the batches.
         if status == ImportStatus::Importing {
             return Ok(status);
         }
@@ -445,7 +441,6 @@ impl Store {
             .bind(import_id)
             .execute(&self.pool)
             .await?;
-        self.notify_finished(import_id, user_id).await?;
         Ok(status)
     }
 
