@@ -211,7 +211,7 @@ async fn cancelled_import_takes_no_batches() {
 async fn cancel_during_merge_rolls_back() {
     let server = TestServer::start().await;
     // Enough profiles that the merge is still running when the cancel
-    // arrives a moment after the commit, or stops on it before the answer.
+    // arrives a moment after the commit, or stops on it before the response.
     let import = request(
         PersonType::Lead,
         OnMatch::Merge,

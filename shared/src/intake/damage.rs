@@ -38,7 +38,7 @@ fn index_at(thousandths: u16, length: usize) -> usize {
     length * usize::from(thousandths) / 1000
 }
 
-/// Damages `bytes` as `damage` says.
+/// Applies `damage` to `bytes`.
 fn apply(damage: &Damage, bytes: &mut Vec<u8>) {
     let length = bytes.len();
     match damage {
