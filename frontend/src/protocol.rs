@@ -105,9 +105,9 @@ pub enum WorkerEvent {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "stage", rename_all = "snake_case")]
 pub enum Stage {
-    /// Decoding the file into rows: `done` of `total` bytes of a text file
-    /// are split, or rows of an XLSX sheet read. XLS, XLSB and ODS sheets
-    /// report `total` 0, because they are decoded in one call.
+    /// Decoding the file into rows: `done` of `total` bytes of a text or
+    /// ODS file read, or rows of an XLSX or XLSB sheet. An XLS workbook
+    /// reports `total` 0, because it is decoded in one call.
     Reading { done: u64, total: u64 },
     /// Validating `rows` data rows, of which `done` are checked, and then
     /// grouping them into profiles.

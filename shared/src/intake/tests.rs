@@ -502,6 +502,28 @@ fn ods_of(tables: &str) -> Vec<u8> {
 }
 
 #[test]
+fn ods_reading_reports_bytes() {
+    let (name, bytes) = FIXTURE_WORKBOOKS[3];
+    let mut reported = Vec::new();
+    crate::read_file_with_progress(name, bytes, &contacts_sheet(), 0, &mut |done, total| {
+        reported.push((done, total))
+    })
+    .expect("table");
+    let length = bytes.len() as u64;
+    assert!(!reported.is_empty());
+    assert!(
+        reported
+            .iter()
+            .all(|&(done, total)| total == length && done <= length),
+        "{reported:?}"
+    );
+    assert!(
+        reported.windows(2).all(|pair| pair[0].0 < pair[1].0),
+        "{reported:?}"
+    );
+}
+
+#[test]
 fn read_file_reads_ods_sheet() {
     let ods = ods_of(
         r#"<table:table table:name="Kontakte">

@@ -23,8 +23,9 @@ pub(super) struct Sheet {
 
 /// Reads the chosen sheet of a workbook, or its first visible worksheet.
 /// An XLSX or XLSB sheet calls `progress` with the rows read so far and
-/// the rows its dimension names, about every hundredth. XLS and ODS
-/// sheets are decoded in one call and report nothing.
+/// the rows its dimension names, an ODS workbook with the bytes of the
+/// file read and its length, each about every hundredth. An XLS workbook
+/// reports nothing: calamine reads its whole stream before decoding it.
 pub(super) fn read_workbook(
     bytes: &[u8],
     format: FileFormat,
@@ -48,7 +49,12 @@ pub(super) fn read_workbook(
                 xlsb_cells(workbook, name, progress).map(SheetCells::Used)
             },
         ),
-        FileFormat::Ods => read_sheet(Ods::new(cursor), sheet, is_password_ods, whole_range),
+        FileFormat::Ods => read_sheet(
+            Ods::new(ProgressReader::new(bytes, progress)),
+            sheet,
+            is_password_ods,
+            whole_range,
+        ),
         _ => read_sheet(
             Xlsx::new(cursor),
             sheet,
@@ -254,6 +260,51 @@ fn unknown_sheet(wanted: &str, sheets: &[SheetInfo]) -> Rejection {
         ),
     )
 }
+
+/// A reader over a file that calls `progress` with the bytes read so far
+/// and the file's length, about every hundredth. calamine decodes an ODS
+/// workbook while it reads the file, so the share read is the share done.
+struct ProgressReader<'a, 'p> {
+    cursor: Cursor<&'a [u8]>,
+    read: u64,
+    throttle: Throttle,
+    progress: &'p mut dyn FnMut(u64, u64),
+}
+
+impl<'a, 'p> ProgressReader<'a, 'p> {
+    fn new(bytes: &'a [u8], progress: &'p mut dyn FnMut(u64, u64)) -> Self {
+        ProgressReader {
+            cursor: Cursor::new(bytes),
+            read: 0,
+            throttle: Throttle::new(bytes.len() as u64, PROGRESS_MIN_BYTES),
+            progress,
+        }
+    }
+}
+
+impl Read for ProgressReader<'_, '_> {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        let count = self.cursor.read(buffer)?;
+        self.read += count as u64;
+        if self.throttle.due(self.read) {
+            // A reader may read some parts twice, so the count can pass
+            // the length.
+            let total = self.cursor.get_ref().len() as u64;
+            (self.progress)(self.read.min(total), total);
+        }
+        Ok(count)
+    }
+}
+
+impl Seek for ProgressReader<'_, '_> {
+    fn seek(&mut self, from: SeekFrom) -> std::io::Result<u64> {
+        self.cursor.seek(from)
+    }
+}
+
+/// Bytes that a [`ProgressReader`] reads at least between two calls of its
+/// `progress`.
+const PROGRESS_MIN_BYTES: u64 = 64 * 1024;
 
 /// Zero bytes a [`PaddedReader`] reads past the end: two sectors of the
 /// largest compound-file sector size (4096 bytes).
