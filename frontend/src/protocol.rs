@@ -106,8 +106,8 @@ pub enum WorkerEvent {
 #[serde(tag = "stage", rename_all = "snake_case")]
 pub enum Stage {
     /// Decoding the file into rows: `done` of `total` bytes of a text or
-    /// ODS file read, or rows of an XLSX or XLSB sheet. An XLS workbook
-    /// reports `total` 0, because it is decoded in one call.
+    /// ODS file or of an XLS workbook stream, or rows of an XLSX or XLSB
+    /// sheet. `total` is 0 while the size is unknown.
     Reading { done: u64, total: u64 },
     /// Validating `rows` data rows, of which `done` are checked, and then
     /// grouping them into profiles.

@@ -6,7 +6,9 @@
 
 use std::io::{Cursor, Read, Seek, SeekFrom};
 
-use calamine::{Data, DataRef, Ods, Range, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
+use calamine::{
+    Data, DataRef, Ods, Range, Reader, SheetType, SheetVisible, Xls, XlsOptions, Xlsb, Xlsx,
+};
 
 use crate::error::{RejectCode, Rejection};
 use crate::intake::{corrupt_file, encrypted_file, MAX_COLUMNS};
@@ -24,8 +26,9 @@ pub(super) struct Sheet {
 /// Reads the chosen sheet of a workbook, or its first visible worksheet.
 /// An XLSX or XLSB sheet calls `progress` with the rows read so far and
 /// the rows its dimension names, an ODS workbook with the bytes of the
-/// file read and its length, each about every hundredth. An XLS workbook
-/// reports nothing: calamine reads its whole stream before decoding it.
+/// file read and its length, and an XLS workbook with the bytes of its
+/// workbook stream decoded and the stream's length, each about every
+/// hundredth.
 pub(super) fn read_workbook(
     bytes: &[u8],
     format: FileFormat,
@@ -36,7 +39,7 @@ pub(super) fn read_workbook(
     let sheet = choices.sheet.as_deref();
     match format {
         FileFormat::Xls => read_sheet(
-            Xls::new(PaddedReader::new(bytes)),
+            Xls::new_with_progress(PaddedReader::new(bytes), XlsOptions::default(), progress),
             sheet,
             is_password_xls,
             whole_range,

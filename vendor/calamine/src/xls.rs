@@ -205,7 +205,19 @@ impl<RS: Read + Seek> Xls<RS> {
     /// # Ok(workbook) }
     /// # fn main() { assert!(run().is_err()); }
     /// ```
-    pub fn new_with_options(mut reader: RS, options: XlsOptions) -> Result<Self, XlsError> {
+    pub fn new_with_options(reader: RS, options: XlsOptions) -> Result<Self, XlsError> {
+        Self::new_with_progress(reader, options, &mut |_, _| {})
+    }
+
+    /// Creates a workbook as [`Xls::new_with_options`] does, and calls
+    /// `progress` with the bytes of the workbook stream decoded and the
+    /// stream's length, about every hundredth of the stream while the
+    /// sheets are decoded.
+    pub fn new_with_progress(
+        mut reader: RS,
+        options: XlsOptions,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<Self, XlsError> {
         let cfb = cfb(&mut reader)?;
 
         debug!("cfb loaded");
@@ -222,7 +234,7 @@ impl<RS: Read + Seek> Xls<RS> {
             pictures: None,
         };
 
-        xls.parse_workbook()?;
+        xls.parse_workbook(progress)?;
 
         debug!("xls parsed");
 
@@ -508,7 +520,7 @@ struct Xti {
 }
 
 impl<RS: Read + Seek> Xls<RS> {
-    fn parse_workbook(&mut self) -> Result<(), XlsError> {
+    fn parse_workbook(&mut self, progress: &mut dyn FnMut(u64, u64)) -> Result<(), XlsError> {
         use super::cfb::CfbError::StreamNotFound;
         // gets workbook and worksheets stream, or early exit
         let stream = match self
@@ -642,9 +654,12 @@ impl<RS: Read + Seek> Xls<RS> {
             .iter()
             .map(|(_, n)| n.clone())
             .collect::<Vec<_>>();
+        let total = stream.len() as u64;
+        let step = (total / 100).max(64 * 1024);
+        let mut reported = 0u64;
         for (pos, name) in sheet_names {
             let sh = &stream[pos..];
-            let records = RecordIter { stream: sh };
+            let mut records = RecordIter { stream: sh };
             let mut cells = Vec::new();
             let mut formulas = Vec::new();
             let mut fmla_pos = (0, 0);
@@ -653,8 +668,13 @@ impl<RS: Read + Seek> Xls<RS> {
             // The first BOF belongs to the worksheet itself.
             let mut seen_sheet_bof = false;
             let mut substream_depth = 0usize;
-            for record in records {
+            while let Some(record) = records.next() {
                 let r = record?;
+                let decoded = total - records.stream.len() as u64;
+                if decoded >= reported + step {
+                    reported = decoded;
+                    progress(decoded, total);
+                }
                 if substream_depth > 0 {
                     match r.typ {
                         0x0809 => substream_depth += 1,
