@@ -597,9 +597,9 @@ mod tests {
         };
         assert_eq!(reading.describe(), "Reading the file: 25 %…");
         assert_eq!(reading.fraction(), Some((512.0, 2_048.0)));
-        let workbook = Stage::Reading { done: 0, total: 0 };
-        assert_eq!(workbook.describe(), "Reading the file…");
-        assert_eq!(workbook.fraction(), None);
+        let unknown_size = Stage::Reading { done: 0, total: 0 };
+        assert_eq!(unknown_size.describe(), "Reading the file…");
+        assert_eq!(unknown_size.fraction(), None);
         let checking = Stage::Checking {
             rows: 400,
             done: 100,
