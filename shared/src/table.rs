@@ -173,11 +173,10 @@ impl Table {
     /// differ from the file's.
     pub fn apply_edits(&mut self, edits: &[CellEdit]) -> usize {
         let width = self.headers.len();
-        let last: BTreeMap<(u32, usize), &str> = edits
-            .iter()
-            .filter(|edit| edit.column < width)
-            .map(|edit| ((edit.row, edit.column), edit.value.as_str()))
-            .collect();
+        let mut last: BTreeMap<(u32, usize), &str> = BTreeMap::new();
+        for edit in edits.iter().filter(|edit| edit.column < width) {
+            last.insert((edit.row, edit.column), &edit.value);
+        }
         let mut changed = 0;
         for ((row, column), value) in last {
             // Rows are in file order, so their numbers ascend.

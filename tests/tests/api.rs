@@ -227,6 +227,15 @@ async fn import_past_contact_limit_fails_whole() {
     assert_eq!(entry.status, ImportStatus::Failed);
     let failure = entry.failure.expect("failed import has a reason");
     assert!(failure.contains("101"), "reason names the count: {failure}");
+    let notices = server.notifications().await;
+    assert_eq!(notices.len(), 5, "one per import: {notices:?}");
+    let last_notice = &notices[4];
+    assert_eq!(last_notice.import_id, Some(entry.import_id));
+    assert!(
+        last_notice.message.contains("failed") && last_notice.message.contains("101"),
+        "{}",
+        last_notice.message
+    );
 
     let persons = server.persons().await;
     let max = find(&persons, "main@example.com");

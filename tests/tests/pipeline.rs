@@ -233,6 +233,14 @@ async fn cancel_during_merge_rolls_back() {
         .failure
         .is_some_and(|text| text.contains("nothing was imported")));
     assert!(server.persons().await.is_empty(), "the merge rolled back");
+    let notices = server.notifications().await;
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert_eq!(notices[0].import_id, Some(import_id));
+    assert!(
+        notices[0].message.contains("cancelled"),
+        "{}",
+        notices[0].message
+    );
 
     let late = server
         .client

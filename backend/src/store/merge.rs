@@ -309,17 +309,27 @@ impl Store {
         self.clear_progress(import_id);
         self.forget_merge_cancel(import_id);
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
+        // An import that another instance finished meanwhile stays as it is.
+        let failed = sqlx::query(
             "update import set status = $1, failure = $2, finished_at = $3, claimed_by = null \
-             where import_id = $4",
+             where import_id = $4 and status = $5",
         )
         .bind(ImportStatus::Failed.key())
         .bind(reason)
         .bind(self.now_text())
         .bind(import_id)
+        .bind(ImportStatus::Importing.key())
         .execute(&mut *tx)
         .await?;
-        notify_finished(&mut tx, import_id, &self.now_text()).await?;
+        if failed.rows_affected() == 1 {
+            notify_finished(&mut tx, import_id, &self.now_text()).await?;
+        } else {
+            tracing::warn!(
+                import_id,
+                reason,
+                "the import had already finished, so it stays as it is"
+            );
+        }
         tx.commit().await
     }
 }

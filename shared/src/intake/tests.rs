@@ -540,6 +540,28 @@ fn read_file_reads_ods_sheet() {
 }
 
 #[test]
+fn ods_indented_cells_keep_their_text() {
+    let ods = ods_of(
+        "<table:table table:name=\"Contacts\">
+  <table:table-row>
+    <table:table-cell office:value-type=\"string\">
+      <text:p>Email</text:p>
+      <text:p>work</text:p>
+    </table:table-cell>
+  </table:table-row>
+  <table:table-row>
+    <table:table-cell office:value-type=\"string\">
+      <text:p>a@example.com</text:p>
+    </table:table-cell>
+  </table:table-row>
+</table:table>",
+    );
+    let table = read("indented.ods", &ods).expect("table");
+    assert_eq!(table.headers, ["Email\nwork"]);
+    assert_eq!(table.rows[0].cells, [Cell::Text("a@example.com".into())]);
+}
+
+#[test]
 fn ods_cut_off_inside_table_is_rejected() {
     // calamine 0.38 read the end of these files forever.
     let cut_off = [
@@ -573,14 +595,9 @@ fn ods_of_repeated_cells_is_rejected() {
     };
     let tables = [sheet("One", 500), sheet("Two", 500), sheet("Three", 100)].concat();
     let rejection = read("bomb.ods", &ods_of(&tables)).expect_err("too many cells");
-    assert_eq!(
-        rejection.code,
-        RejectCode::CorruptFile,
-        "{}",
-        rejection.message
-    );
+    assert_eq!(rejection.code, RejectCode::DecompressedTooLarge);
     assert!(
-        rejection.message.contains("16777216"),
+        rejection.message.contains("16777216 cells"),
         "{}",
         rejection.message
     );
@@ -591,14 +608,11 @@ fn read_file_rejects_damaged_compound_files() {
     // Fuzz inputs: the first byte chose the file name and the rest is an
     // XLS whose sectors end past the end of the file (a calamine panic),
     // whose directory chain loops, or whose sheet claims a range of
-    // trillions of cells (calamine ran out of memory on both). The last is
-    // the XLS of the legacy-XLS case with one number cell moved to row and
-    // column 65,536, so that the sheet spans 2^32 cells.
-    let inputs: [&[u8]; 4] = [
+    // trillions of cells (calamine ran out of memory on both).
+    let inputs: [&[u8]; 3] = [
         include_bytes!("testdata/truncated-sector.xls.fuzz"),
         include_bytes!("testdata/cyclic-directory.xls.fuzz"),
         include_bytes!("testdata/huge-dimensions.xls.fuzz"),
-        include_bytes!("testdata/far-cell.xls.fuzz"),
     ];
     for input in inputs {
         let bytes = input.get(1..).unwrap_or_default();
@@ -610,4 +624,19 @@ fn read_file_rejects_damaged_compound_files() {
             rejection.message
         );
     }
+}
+
+#[test]
+fn xls_spanning_too_many_cells_is_rejected() {
+    // The XLS of the legacy-XLS case with one number cell moved to row and
+    // column 65,536, so that the sheet spans 2^32 cells, after a first byte
+    // as in the fuzz inputs.
+    let input = include_bytes!("testdata/far-cell.xls.fuzz");
+    let rejection = read("contacts.xls", &input[1..]).expect_err("too many cells");
+    assert_eq!(rejection.code, RejectCode::DecompressedTooLarge);
+    assert!(
+        rejection.message.contains("16777216 cells"),
+        "{}",
+        rejection.message
+    );
 }

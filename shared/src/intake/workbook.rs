@@ -41,13 +41,13 @@ pub(super) fn read_workbook(
         FileFormat::Xls => read_sheet(
             Xls::new_with_progress(PaddedReader::new(bytes), XlsOptions::default(), progress),
             sheet,
-            is_password_xls,
+            known_xls_error,
             whole_range,
         ),
         FileFormat::Xlsb => read_sheet(
             Xlsb::new(cursor),
             sheet,
-            is_password_xlsb,
+            known_xlsb_error,
             |workbook: &mut Xlsb<_>, name: &str| {
                 xlsb_cells(workbook, name, progress).map(SheetCells::Used)
             },
@@ -55,13 +55,13 @@ pub(super) fn read_workbook(
         FileFormat::Ods => read_sheet(
             Ods::new(ProgressReader::new(bytes, progress)),
             sheet,
-            is_password_ods,
+            known_ods_error,
             whole_range,
         ),
         _ => read_sheet(
             Xlsx::new(cursor),
             sheet,
-            is_password_xlsx,
+            known_xlsx_error,
             |workbook: &mut Xlsx<_>, name: &str| {
                 xlsx_cells(workbook, name, progress).map(SheetCells::Used)
             },
@@ -179,20 +179,44 @@ fn collect_cells<'a, E>(
 /// of its `progress`.
 const PROGRESS_MIN_ROWS: u64 = 1_000;
 
-fn is_password_xls(error: &calamine::XlsError) -> bool {
-    matches!(error, calamine::XlsError::Password)
+/// Returns the rejection of an XLS error that is not damage.
+fn known_xls_error(error: &calamine::XlsError) -> Option<Rejection> {
+    match error {
+        calamine::XlsError::Password => Some(encrypted_file()),
+        calamine::XlsError::CellLimitExceeded { max, .. } => Some(too_many_cells(*max)),
+        _ => None,
+    }
 }
 
-fn is_password_xlsx(error: &calamine::XlsxError) -> bool {
-    matches!(error, calamine::XlsxError::Password)
+/// Returns the rejection of an XLSX error that is not damage.
+fn known_xlsx_error(error: &calamine::XlsxError) -> Option<Rejection> {
+    matches!(error, calamine::XlsxError::Password).then(encrypted_file)
 }
 
-fn is_password_xlsb(error: &calamine::XlsbError) -> bool {
-    matches!(error, calamine::XlsbError::Password)
+/// Returns the rejection of an XLSB error that is not damage.
+fn known_xlsb_error(error: &calamine::XlsbError) -> Option<Rejection> {
+    matches!(error, calamine::XlsbError::Password).then(encrypted_file)
 }
 
-fn is_password_ods(error: &calamine::OdsError) -> bool {
-    matches!(error, calamine::OdsError::Password)
+/// Returns the rejection of an ODS error that is not damage.
+fn known_ods_error(error: &calamine::OdsError) -> Option<Rejection> {
+    match error {
+        calamine::OdsError::Password => Some(encrypted_file()),
+        calamine::OdsError::CellLimitExceeded { max, .. } => Some(too_many_cells(*max)),
+        _ => None,
+    }
+}
+
+/// The rejection of a sheet or workbook with more than `max` cells.
+fn too_many_cells(max: usize) -> Rejection {
+    Rejection::new(
+        RejectCode::DecompressedTooLarge,
+        format!(
+            "the workbook holds more than {max} cells, counted from the first used cell of each \
+             sheet to its last: delete the unused rows and columns, or the other sheets, and \
+             save it again"
+        ),
+    )
 }
 
 /// Reads the chosen sheet, or the first visible worksheet, of an opened
@@ -200,7 +224,7 @@ fn is_password_ods(error: &calamine::OdsError) -> bool {
 fn read_sheet<RS, R, E>(
     opened: Result<R, E>,
     wanted: Option<&str>,
-    is_password: fn(&E) -> bool,
+    known_error: fn(&E) -> Option<Rejection>,
     read_cells: impl FnOnce(&mut R, &str) -> Result<SheetCells, E>,
 ) -> Result<Sheet, Rejection>
 where
@@ -208,13 +232,7 @@ where
     R: Reader<RS, Error = E>,
     E: std::fmt::Display,
 {
-    let reject = |error: E| {
-        if is_password(&error) {
-            encrypted_file()
-        } else {
-            corrupt_file("workbook", error)
-        }
-    };
+    let reject = |error: E| known_error(&error).unwrap_or_else(|| corrupt_file("workbook", error));
     let mut workbook = opened.map_err(reject)?;
     let metadata = workbook.sheets_metadata().to_vec();
     let sheets: Vec<SheetInfo> = metadata
@@ -378,7 +396,17 @@ impl Seek for PaddedReader<'_> {
 fn rows_of_cells<'a>(
     cells: impl Iterator<Item = ((u32, u32), &'a Data)>,
 ) -> Result<Vec<SourceRow>, Rejection> {
+    rows_within(cells, MAX_ROW_CELLS)
+}
+
+/// Converts cells into rows as [`rows_of_cells`] does, and rejects the
+/// sheet before its rows hold more than `max_cells` cells.
+fn rows_within<'a>(
+    cells: impl Iterator<Item = ((u32, u32), &'a Data)>,
+    max_cells: usize,
+) -> Result<Vec<SourceRow>, Rejection> {
     let mut rows: Vec<SourceRow> = Vec::new();
+    let mut held = 0usize;
     for ((row, column), data) in cells {
         let column = usize::try_from(column).unwrap_or(usize::MAX);
         if column >= MAX_COLUMNS {
@@ -408,12 +436,26 @@ fn rows_of_cells<'a>(
             continue;
         };
         if last.cells.len() <= column {
+            held += column + 1 - last.cells.len();
+            if held > max_cells {
+                return Err(Rejection::new(
+                    RejectCode::DecompressedTooLarge,
+                    format!(
+                        "the sheet holds more than {max_cells} cells, counted to the last value of \
+                         each row: delete the values far right of the data and save it again"
+                    ),
+                ));
+            }
             last.cells.resize(column + 1, Cell::Empty);
         }
         last.cells[column] = convert_cell(data);
     }
     Ok(rows)
 }
+
+/// Cells that the rows of a sheet may hold, counted to the last value of
+/// each row: as many as a full XLS sheet, about half a gigabyte of cells.
+const MAX_ROW_CELLS: usize = 65_536 * 256;
 
 /// Rows a sheet has at most: the row limit of Excel (1,048,576).
 const MAX_ROWS: u32 = 1_048_576;
@@ -449,6 +491,21 @@ mod tests {
 
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn rows_over_cell_limit_are_rejected() {
+        let value = Data::Int(1);
+        // One value at the end of each of three rows of 4 columns.
+        let cells = (0..3).map(|row| ((row, 3), &value));
+        assert_eq!(rows_within(cells.clone(), 12).expect("12 cells").len(), 3);
+        let rejection = rows_within(cells, 11).expect_err("12 cells");
+        assert_eq!(rejection.code, RejectCode::DecompressedTooLarge);
+        assert!(
+            rejection.message.contains("11 cells"),
+            "{}",
+            rejection.message
+        );
+    }
 
     #[test]
     fn padded_reader_reads_zeros_past_end() {

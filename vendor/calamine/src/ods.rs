@@ -762,9 +762,12 @@ where
         // also stores error text in the content with an empty string-value.
         let mut s = String::new();
         let mut first_paragraph = true;
+        let mut in_paragraph = false;
         loop {
             buf.clear();
             match reader.read_event_into(buf) {
+                // Indentation between the cell's paragraphs is no text.
+                Ok(Event::Text(t)) if !in_paragraph && t.trim_ascii().is_empty() => {}
                 Ok(Event::Text(t)) => {
                     s.push_str(&t.xml10_content());
                 }
@@ -787,7 +790,9 @@ where
                         _ => (),
                     }
                 },
+                Ok(Event::End(e)) if e.name() == QName("text:p") => in_paragraph = false,
                 Ok(Event::Start(e)) if e.name() == QName("text:p") => {
+                    in_paragraph = true;
                     if first_paragraph {
                         first_paragraph = false;
                     } else {

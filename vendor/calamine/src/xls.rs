@@ -756,7 +756,9 @@ impl<RS: Read + Seek> Xls<RS> {
             }
             // A range holds every cell from its first used row and column to
             // its last, so a damaged cell position far out would make it huge.
-            spanned = spanned.saturating_add(span_of(&cells));
+            spanned = spanned
+                .saturating_add(span_of(&cells))
+                .saturating_add(span_of(&formulas));
             if spanned > MAX_SPANNED_CELLS {
                 return Err(XlsError::CellLimitExceeded {
                     requested: spanned,

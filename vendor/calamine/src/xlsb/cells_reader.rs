@@ -152,7 +152,11 @@ where
                 0x0007 => {
                     // BrtCellIsst
                     let isst = read_usize(&self.buf[8..12]);
-                    DataRef::SharedString(&self.strings[isst])
+                    let text = self.strings.get(isst).ok_or_else(|| XlsbError::Unrecognized {
+                        typ: "BrtCellIsst:isst",
+                        val: isst.to_string(),
+                    })?;
+                    DataRef::SharedString(text)
                 }
                 0x0000 => {
                     // BrtRowHdr
@@ -181,7 +185,8 @@ where
     /// first of a row.
     fn expand_short_cell(&mut self, len: usize) {
         match self.typ {
-            0x0001..=0x000B if len >= 4 => self.col = Some(read_u32(&self.buf)),
+            // Full cell records, BrtCellRString (0x003E) among them.
+            0x0001..=0x000B | 0x003E if len >= 4 => self.col = Some(read_u32(&self.buf)),
             0x000C..=0x0012 => {
                 let col = self.col.map_or(0, |col| col.saturating_add(1));
                 if self.buf.len() < len + 4 {

@@ -791,13 +791,15 @@ fn wide_str<'a>(buf: &'a [u8], str_len: &mut usize) -> Result<Cow<'a, str>, Xlsb
         });
     }
     let len = read_u32(buf) as usize;
-    if buf.len() < 4 + len * 2 {
+    // Checked, because a damaged length overflows where usize has 32 bits.
+    let end = len.checked_mul(2).and_then(|bytes| bytes.checked_add(4));
+    let Some(end) = end.filter(|&end| end <= buf.len()) else {
         return Err(XlsbError::WideStr {
-            ws_len: 4 + len * 2,
+            ws_len: end.unwrap_or(usize::MAX),
             buf_len: buf.len(),
         });
-    }
-    *str_len = 4 + len * 2;
+    };
+    *str_len = end;
     let s = &buf[4..*str_len];
     Ok(UTF_16LE.decode(s).0)
 }
