@@ -9,8 +9,24 @@ pub(crate) struct Throttle {
     reported: u64,
 }
 
+/// Rows that a loop over rows works through at least between two reports.
+const MIN_ROWS_STEP: u64 = 1_000;
+
+/// Bytes that a loop over bytes works through at least between two reports.
+const MIN_BYTES_STEP: u64 = 64 * 1024;
+
 impl Throttle {
-    pub(crate) fn new(total: u64, min_step: u64) -> Self {
+    /// Returns the throttle of a loop over `total` rows.
+    pub(crate) fn rows(total: u64) -> Self {
+        Self::new(total, MIN_ROWS_STEP)
+    }
+
+    /// Returns the throttle of a loop over `total` bytes.
+    pub(crate) fn bytes(total: u64) -> Self {
+        Self::new(total, MIN_BYTES_STEP)
+    }
+
+    fn new(total: u64, min_step: u64) -> Self {
         Self {
             step: total.div_ceil(100).max(min_step),
             reported: 0,

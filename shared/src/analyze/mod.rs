@@ -37,10 +37,6 @@ pub fn mapped_columns(
         .collect())
 }
 
-/// Rows that [`analyze_with_progress`] checks at least between two calls
-/// of its `progress`.
-const PROGRESS_MIN_ROWS: u64 = 1_000;
-
 /// Like [`analyze`], and calls `progress` with the number of rows checked
 /// so far, about every hundredth of the table and once when every row is
 /// checked, before the records are grouped into profiles.
@@ -53,7 +49,7 @@ pub fn analyze_with_progress(
     warnings.extend(table.info.warnings.iter().cloned());
 
     let width = table.headers.len();
-    let mut throttle = Throttle::new(table.rows.len() as u64, PROGRESS_MIN_ROWS);
+    let mut throttle = Throttle::rows(table.rows.len() as u64);
     let mut records = Vec::new();
     let mut errors = Vec::new();
     for (index, row) in table.rows.iter().enumerate() {

@@ -16,10 +16,6 @@ const DELIMITERS: [char; 4] = [',', ';', '\t', '|'];
 /// Rows after the header that delimiter detection also looks at.
 const DETECTION_ROWS: u32 = 20;
 
-/// Bytes of text that [`parse_rows`] splits at least between two calls of
-/// its `progress`.
-const PROGRESS_MIN_BYTES: u64 = 64 * 1024;
-
 /// A decoded text file.
 pub(super) struct TextRows {
     pub rows: Vec<SourceRow>,
@@ -186,7 +182,7 @@ fn parse_rows(
 ) -> Result<Vec<SourceRow>, Rejection> {
     let bytes = text.as_bytes();
     let total = bytes.len() as u64;
-    let mut throttle = Throttle::new(total, PROGRESS_MIN_BYTES);
+    let mut throttle = Throttle::bytes(total);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)

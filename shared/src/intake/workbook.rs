@@ -152,7 +152,7 @@ fn collect_cells<'a, E>(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<UsedCells, E> {
     let total = u64::from(dimensions.end.0) + 1;
-    let mut throttle = Throttle::new(total, PROGRESS_MIN_ROWS);
+    let mut throttle = Throttle::rows(total);
     let mut cells = Vec::new();
     while let Some(cell) = next_cell()? {
         let (row, column) = cell.get_position();
@@ -174,10 +174,6 @@ fn collect_cells<'a, E>(
     cells.sort_by_key(|cell| cell.get_position());
     Ok(cells)
 }
-
-/// Rows of a sheet that [`collect_cells`] reads at least between two calls
-/// of its `progress`.
-const PROGRESS_MIN_ROWS: u64 = 1_000;
 
 /// Returns the rejection of an XLS error that is not damage.
 fn known_xls_error(error: &calamine::XlsError) -> Option<Rejection> {
@@ -297,7 +293,7 @@ impl<'a, 'p> ProgressReader<'a, 'p> {
         ProgressReader {
             cursor: Cursor::new(bytes),
             read: 0,
-            throttle: Throttle::new(bytes.len() as u64, PROGRESS_MIN_BYTES),
+            throttle: Throttle::bytes(bytes.len() as u64),
             progress,
         }
     }
@@ -322,10 +318,6 @@ impl Seek for ProgressReader<'_, '_> {
         self.cursor.seek(from)
     }
 }
-
-/// Bytes that a [`ProgressReader`] reads at least between two calls of its
-/// `progress`.
-const PROGRESS_MIN_BYTES: u64 = 64 * 1024;
 
 /// Zero bytes a [`PaddedReader`] reads past the end: two sectors of the
 /// largest compound-file sector size (4096 bytes).
