@@ -40,9 +40,9 @@ pub fn read_file(
 /// Like [`read_file`], and calls `progress` with the share read so far,
 /// about every hundredth of the file. A text file reports the bytes split
 /// into rows and the text's length. An XLSX or XLSB sheet reports the
-/// rows read and the rows of its dimension, an ODS workbook the bytes of
-/// the file read and its length, and an XLS workbook the bytes of its
-/// workbook stream decoded and the stream's length.
+/// rows read and the rows of its dimension. An ODS workbook reports the
+/// bytes of the file read and its length, and an XLS workbook the bytes of
+/// its workbook stream decoded and the stream's length.
 pub fn read_file_with_progress(
     file_name: &str,
     bytes: &[u8],

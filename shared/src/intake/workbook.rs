@@ -24,11 +24,11 @@ pub(super) struct Sheet {
 }
 
 /// Reads the chosen sheet of a workbook, or its first visible worksheet.
-/// An XLSX or XLSB sheet calls `progress` with the rows read so far and
-/// the rows its dimension names, an ODS workbook with the bytes of the
-/// file read and its length, and an XLS workbook with the bytes of its
-/// workbook stream decoded and the stream's length, each about every
-/// hundredth.
+/// It calls `progress` about every hundredth of the work. An XLSX or XLSB
+/// sheet reports the rows read and the rows its dimension names. An ODS
+/// workbook reports the bytes of the file read and its length, and an XLS
+/// workbook the bytes of its workbook stream decoded and the stream's
+/// length.
 pub(super) fn read_workbook(
     bytes: &[u8],
     format: FileFormat,
@@ -83,22 +83,26 @@ enum SheetCells {
 }
 
 impl SheetCells {
-    /// Converts the cells into rows as [`rows_of_cells`] does.
+    /// Converts the cells into rows with [`rows_of_cells`], within [`MAX_ROW_CELLS`].
     fn into_rows(self) -> Result<Vec<SourceRow>, Rejection> {
         match self {
             SheetCells::Range(range) => {
                 let (first_row, first_column) = range.start().unwrap_or_default();
-                rows_of_cells(range.used_cells().map(|(row, column, data)| {
-                    let row = first_row.saturating_add(u32::try_from(row).unwrap_or(u32::MAX));
-                    let column =
-                        first_column.saturating_add(u32::try_from(column).unwrap_or(u32::MAX));
-                    ((row, column), data)
-                }))
+                rows_of_cells(
+                    range.used_cells().map(|(row, column, data)| {
+                        let row = first_row.saturating_add(u32::try_from(row).unwrap_or(u32::MAX));
+                        let column =
+                            first_column.saturating_add(u32::try_from(column).unwrap_or(u32::MAX));
+                        ((row, column), data)
+                    }),
+                    MAX_ROW_CELLS,
+                )
             }
             SheetCells::Used(cells) => rows_of_cells(
                 cells
                     .iter()
                     .map(|cell| (cell.get_position(), cell.get_value())),
+                MAX_ROW_CELLS,
             ),
         }
     }
@@ -203,7 +207,7 @@ fn known_ods_error(error: &calamine::OdsError) -> Option<Rejection> {
     }
 }
 
-/// The rejection of a sheet or workbook with more than `max` cells.
+/// Returns the rejection of a workbook with more than `max` cells.
 fn too_many_cells(max: usize) -> Rejection {
     Rejection::new(
         RejectCode::DecompressedTooLarge,
@@ -382,23 +386,15 @@ impl Seek for PaddedReader<'_> {
 /// Converts the used cells of a sheet into rows numbered from the top of
 /// the sheet. Blank rows above and between the used ones stay, as do the
 /// empty cells left of the used ones, so that row and column numbers match
-/// what the spreadsheet shows.
-/// `cells` are the used cells with their 0-based (row, column) positions,
-/// in row order.
+/// what the spreadsheet shows. `cells` are the used cells with their
+/// 0-based (row, column) positions, in row order. The sheet is rejected
+/// before its rows hold more than `max_cells` cells.
 fn rows_of_cells<'a>(
-    cells: impl Iterator<Item = ((u32, u32), &'a Data)>,
-) -> Result<Vec<SourceRow>, Rejection> {
-    rows_within(cells, MAX_ROW_CELLS)
-}
-
-/// Converts cells into rows as [`rows_of_cells`] does, and rejects the
-/// sheet before its rows hold more than `max_cells` cells.
-fn rows_within<'a>(
     cells: impl Iterator<Item = ((u32, u32), &'a Data)>,
     max_cells: usize,
 ) -> Result<Vec<SourceRow>, Rejection> {
     let mut rows: Vec<SourceRow> = Vec::new();
-    let mut held = 0usize;
+    let mut row_cells = 0usize;
     for ((row, column), data) in cells {
         let column = usize::try_from(column).unwrap_or(usize::MAX);
         if column >= MAX_COLUMNS {
@@ -428,8 +424,8 @@ fn rows_within<'a>(
             continue;
         };
         if last.cells.len() <= column {
-            held += column + 1 - last.cells.len();
-            if held > max_cells {
+            row_cells += column + 1 - last.cells.len();
+            if row_cells > max_cells {
                 return Err(Rejection::new(
                     RejectCode::DecompressedTooLarge,
                     format!(
@@ -489,8 +485,8 @@ mod tests {
         let value = Data::Int(1);
         // One value at the end of each of three rows of 4 columns.
         let cells = (0..3).map(|row| ((row, 3), &value));
-        assert_eq!(rows_within(cells.clone(), 12).expect("12 cells").len(), 3);
-        let rejection = rows_within(cells, 11).expect_err("12 cells");
+        assert_eq!(rows_of_cells(cells.clone(), 12).expect("12 cells").len(), 3);
+        let rejection = rows_of_cells(cells, 11).expect_err("12 cells");
         assert_eq!(rejection.code, RejectCode::DecompressedTooLarge);
         assert!(
             rejection.message.contains("11 cells"),
