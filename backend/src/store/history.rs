@@ -127,18 +127,21 @@ fn stored_progress(row: &AnyRow) -> sqlx::Result<Option<Progress>> {
     }))
 }
 
-/// Reads an import on `connection`, which may be inside a transaction that
-/// has changed it, without its merge progress.
-pub(super) async fn read_import(
+/// Reads an import with the id of the user who started it on
+/// `connection`, which may be inside a transaction that has changed it,
+/// without its merge progress.
+pub(super) async fn read_import_and_user(
     connection: &mut AnyConnection,
     import_id: i64,
-) -> sqlx::Result<Option<ImportEntry>> {
-    let sql = format!("select {ENTRY_COLUMNS} from import where import_id = $1");
+) -> sqlx::Result<Option<(ImportEntry, Option<i64>)>> {
+    let sql = format!("select user_id, {ENTRY_COLUMNS} from import where import_id = $1");
     let row = sqlx::query(AssertSqlSafe(sql.as_str()))
         .bind(import_id)
         .fetch_optional(connection)
         .await?;
-    row.as_ref().map(entry_from_row).transpose()
+    row.as_ref()
+        .map(|row| Ok((entry_from_row(row)?, row.try_get("user_id")?)))
+        .transpose()
 }
 
 fn entry_from_row(row: &AnyRow) -> sqlx::Result<ImportEntry> {

@@ -4,7 +4,7 @@
 use shared::wire::{ImportStatus, Notification};
 use sqlx::{AnyConnection, Row};
 
-use super::history::read_import;
+use super::history::read_import_and_user;
 use super::Store;
 
 /// Stores the notification that an import finished, with its outcome, for
@@ -16,16 +16,7 @@ pub(super) async fn notify_finished(
     import_id: i64,
     now: &str,
 ) -> sqlx::Result<()> {
-    let user_id: Option<i64> =
-        sqlx::query_scalar("select user_id from import where import_id = $1")
-            .bind(import_id)
-            .fetch_optional(&mut *connection)
-            .await?
-            .flatten();
-    let Some(user_id) = user_id else {
-        return Ok(());
-    };
-    let Some(entry) = read_import(connection, import_id).await? else {
+    let Some((entry, Some(user_id))) = read_import_and_user(connection, import_id).await? else {
         return Ok(());
     };
 
