@@ -96,8 +96,20 @@ fn read_damaged(name: &str, bytes: &[u8]) {
     let _ = read_file(name, bytes, &choices, 0);
 }
 
+/// Returns the test settings: 64 cases, or as many as `PROPTEST_CASES`
+/// asks for in a longer run (`scripts/damage.sh`).
+fn config() -> ProptestConfig {
+    let config = ProptestConfig::default();
+    let cases = if std::env::var_os("PROPTEST_CASES").is_some() {
+        config.cases
+    } else {
+        64
+    };
+    ProptestConfig { cases, ..config }
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(config())]
 
     #[test]
     fn damaged_workbook_never_panics(

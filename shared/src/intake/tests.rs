@@ -321,6 +321,33 @@ fn xlsx_cell_far_out_keeps_rows_sparse() {
 }
 
 #[test]
+fn xlsx_cell_reference_past_any_index_is_rejected() {
+    // calamine 0.38 overflowed on these references and panicked in a
+    // debug build, or wrapped them to another cell in a release build.
+    let header = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>Email</t></is></c></row>"#;
+    let value = |cell: &str| format!(r#"<c r="{cell}"><v>1</v></c>"#);
+    let damaged = [
+        format!(r#"<row r="2">{}</row>"#, value("A99999999999")),
+        format!(r#"<row r="2">{}</row>"#, value("AAAAAAAAAAAAAAAAAAAA2")),
+        format!(r#"<row r="99999999999"><c><v>1</v></c></row>"#),
+        format!(r#"<row r="4294967295"><c><v>1</v></c></row><row><c><v>1</v></c></row><row/>"#),
+    ];
+    let notes = format!(r#"<worksheet xmlns="{SPREADSHEET_NS}"><sheetData/></worksheet>"#);
+    for rows in damaged {
+        let contacts = format!(
+            r#"<worksheet xmlns="{SPREADSHEET_NS}"><sheetData>{header}{rows}</sheetData></worksheet>"#
+        );
+        let rejection = read("far.xlsx", &xlsx_of(&notes, &contacts)).expect_err(&rows);
+        assert_eq!(
+            rejection.code,
+            RejectCode::CorruptFile,
+            "{rows}: {}",
+            rejection.message
+        );
+    }
+}
+
+#[test]
 fn xlsx_without_dimension_reports_no_share() {
     let rows: String = (1..=3_000)
         .map(|row| format!(r#"<row r="{row}"><c r="A{row}"><v>{row}</v></c></row>"#))

@@ -267,7 +267,7 @@ where
                     }
                 }
                 Ok(Event::End(row_element)) if row_element.local_name().as_ref() == "row" => {
-                    self.row_index += 1;
+                    self.row_index = next_index(self.row_index, XlsxError::RowNumberOverflow)?;
                     self.col_index = 0;
                 }
                 Ok(Event::Start(c_element)) if c_element.local_name().as_ref() == "c" => {
@@ -305,7 +305,7 @@ where
                             _ => (),
                         }
                     }
-                    self.col_index += 1;
+                    self.col_index = next_index(self.col_index, XlsxError::ColumnNumberOverflow)?;
                     return Ok(Some(Cell::new(pos, value)));
                 }
                 Ok(Event::End(e)) if e.local_name().as_ref() == "sheetData" => {
@@ -340,7 +340,7 @@ where
                 }
 
                 Ok(Event::End(row_element)) if row_element.local_name().as_ref() == "row" => {
-                    self.row_index += 1;
+                    self.row_index = next_index(self.row_index, XlsxError::RowNumberOverflow)?;
                     self.col_index = 0;
                 }
 
@@ -385,7 +385,7 @@ where
                             _ => (),
                         }
                     }
-                    self.col_index += 1;
+                    self.col_index = next_index(self.col_index, XlsxError::ColumnNumberOverflow)?;
                     return Ok(Some((Cell::new(pos, value), style_id)));
                 }
 
@@ -512,7 +512,7 @@ where
                     }
                 }
                 Ok(Event::End(row_element)) if row_element.local_name().as_ref() == "row" => {
-                    self.row_index += 1;
+                    self.row_index = next_index(self.row_index, XlsxError::RowNumberOverflow)?;
                     self.col_index = 0;
                 }
                 Ok(Event::Start(c_element)) if c_element.local_name().as_ref() == "c" => {
@@ -560,7 +560,7 @@ where
                             _ => (),
                         }
                     }
-                    self.col_index += 1;
+                    self.col_index = next_index(self.col_index, XlsxError::ColumnNumberOverflow)?;
                     return Ok(Some(XlsxCellFormulaMetadataRecordInternal {
                         pos,
                         value,
@@ -588,7 +588,7 @@ where
                     }
                 }
                 Ok(Event::End(row_element)) if row_element.local_name().as_ref() == "row" => {
-                    self.row_index += 1;
+                    self.row_index = next_index(self.row_index, XlsxError::RowNumberOverflow)?;
                     self.col_index = 0;
                 }
                 Ok(Event::Start(c_element)) if c_element.local_name().as_ref() == "c" => {
@@ -623,7 +623,7 @@ where
                             _ => (),
                         }
                     }
-                    self.col_index += 1;
+                    self.col_index = next_index(self.col_index, XlsxError::ColumnNumberOverflow)?;
                     return Ok(Some(Cell::new(pos, value.unwrap_or_default())));
                 }
                 Ok(Event::End(e)) if e.local_name().as_ref() == "sheetData" => {
@@ -653,7 +653,7 @@ where
                     }
                 }
                 Ok(Event::End(row_element)) if row_element.local_name().as_ref() == "row" => {
-                    self.row_index += 1;
+                    self.row_index = next_index(self.row_index, XlsxError::RowNumberOverflow)?;
                     self.col_index = 0;
                 }
                 Ok(Event::Start(c_element)) if c_element.local_name().as_ref() == "c" => {
@@ -679,7 +679,7 @@ where
                             _ => (),
                         }
                     }
-                    self.col_index += 1;
+                    self.col_index = next_index(self.col_index, XlsxError::ColumnNumberOverflow)?;
 
                     if style_id > 0 && style_id < self.styles.len() {
                         return Ok(Some((pos.0, pos.1, style_id)));
@@ -699,6 +699,12 @@ where
     pub fn styles(&self) -> &[Style] {
         self.styles
     }
+}
+
+/// Returns the row or column index after `index`, or `overflow` when a
+/// damaged cell reference left no index after it.
+fn next_index(index: u32, overflow: XlsxError) -> Result<u32, XlsxError> {
+    index.checked_add(1).ok_or(overflow)
 }
 
 /// Reads a cell value using pre-extracted `s` and `t` attributes
