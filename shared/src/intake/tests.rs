@@ -329,8 +329,8 @@ fn xlsx_cell_reference_past_any_index_is_rejected() {
     let damaged = [
         format!(r#"<row r="2">{}</row>"#, value("A99999999999")),
         format!(r#"<row r="2">{}</row>"#, value("AAAAAAAAAAAAAAAAAAAA2")),
-        format!(r#"<row r="99999999999"><c><v>1</v></c></row>"#),
-        format!(r#"<row r="4294967295"><c><v>1</v></c></row><row><c><v>1</v></c></row><row/>"#),
+        r#"<row r="99999999999"><c><v>1</v></c></row>"#.to_string(),
+        r#"<row r="4294967295"><c><v>1</v></c></row><row><c><v>1</v></c></row><row/>"#.to_string(),
     ];
     let notes = format!(r#"<worksheet xmlns="{SPREADSHEET_NS}"><sheetData/></worksheet>"#);
     for rows in damaged {
