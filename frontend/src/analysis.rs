@@ -4,13 +4,14 @@
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use shared::{Cell, ErrorCode, FieldKey, RecordError, SourceRow, Summary, Warning};
 
 use crate::analysis_chart::summary_chart;
-use crate::flow::{apply_row_edits, Analyzed, CellEdits, ImportFlow};
+use crate::flow::{apply_row_edits, Analyzed, ImportFlow};
 use crate::focus::focus_when_shown;
+use crate::notice::Notices;
 use crate::progress::ProgressLine;
-use crate::protocol::EDITABLE_ROWS;
 use crate::scroll::TableScroll;
 
 /// Number of record errors listed below the counts.
@@ -88,7 +89,6 @@ fn AnalysisReport(
     let result = analyzed.result;
     let chart = summary_chart(&result.summary, &result.errors);
     let cells = ErrorCells {
-        rows: result.error_rows,
         columns: result.mapped_columns,
         headers: expect_context::<ImportFlow>()
             .preview
@@ -174,10 +174,8 @@ pub fn filter_errors(errors: &[RecordError], field: &str, code: &str) -> Vec<Rec
         .collect()
 }
 
-/// The cells of the error records that the error table offers to edit.
+/// The columns of the error records that the error table offers to edit.
 struct ErrorCells {
-    /// Rows of the first error records, in row order.
-    rows: Vec<SourceRow>,
     /// Index and field of every mapped column.
     columns: Vec<(usize, FieldKey)>,
     headers: Vec<String>,
@@ -193,30 +191,22 @@ struct EditableCell {
 }
 
 impl ErrorCells {
-    /// Returns the cells that `error` concerns: the column of its field, or
-    /// for an error of the whole record its identifier columns. `None`
-    /// when the record's row is not among those carried.
-    fn for_error(&self, error: &RecordError) -> Option<Vec<EditableCell>> {
-        let row = self
-            .rows
-            .binary_search_by_key(&error.row, |row| row.row)
-            .ok()
-            .map(|index| &self.rows[index])?;
+    /// Returns the cells of `row` that `error` concerns: the column of its
+    /// field, or for an error of the whole record its identifier columns.
+    fn for_error(&self, error: &RecordError, row: &SourceRow) -> Vec<EditableCell> {
         let concerned = |key: &FieldKey| match &error.field {
             Some(field) => key.to_string() == *field,
             None => matches!(key, FieldKey::Standard(field) if field.is_identifier()),
         };
-        Some(
-            self.columns
-                .iter()
-                .filter(|(_, key)| concerned(key))
-                .map(|&(column, _)| EditableCell {
-                    column,
-                    header: self.headers.get(column).cloned().unwrap_or_default(),
-                    text: row.cells.get(column).map(Cell::text).unwrap_or_default(),
-                })
-                .collect(),
-        )
+        self.columns
+            .iter()
+            .filter(|(_, key)| concerned(key))
+            .map(|&(column, _)| EditableCell {
+                column,
+                header: self.headers.get(column).cloned().unwrap_or_default(),
+                text: row.cells.get(column).map(Cell::text).unwrap_or_default(),
+            })
+            .collect()
     }
 }
 
@@ -255,6 +245,15 @@ fn ErrorList(
     let shown = Memo::new(move |_| {
         errors.with_value(|errors| filter_errors(errors, &field.get(), &code.get()))
     });
+    // The worker sends the rows of the shown errors that did not come
+    // with the analysis.
+    Effect::new(move |_| {
+        let rows = shown.with(|errors| {
+            let shown = errors.iter().take(ERRORS_SHOWN);
+            shown.map(|error| error.row).collect()
+        });
+        flow.load_error_rows(rows);
+    });
     let filter = |id: &'static str,
                   label: &'static str,
                   options: Vec<String>,
@@ -282,11 +281,9 @@ fn ErrorList(
             <button
                 type="button"
                 on:click=move |_| {
-                    shown
-                        .with_untracked(|errors| {
-                            let edits = flow.edits.get_untracked();
-                            cells.with_value(|cells| download_error_records(cells, errors, &edits))
-                        })
+                    let errors = shown.get_untracked();
+                    let headers = cells.with_value(|cells| cells.headers.clone());
+                    spawn_local(download_error_records(flow, headers, errors));
                 }
             >
                 "Download error records as CSV"
@@ -320,9 +317,12 @@ fn ErrorList(
                             .into_iter()
                             .take(ERRORS_SHOWN)
                             .map(|error| {
-                                let editable = cells.with_value(|cells| cells.for_error(&error));
+                                let row = error.row;
+                                let source_row = Memo::new(move |_| {
+                                    flow.error_rows.with(|rows| rows.get(&row).cloned())
+                                });
                                 let across_records =
-                                    compared_rows.with_value(|rows| rows.contains(&error.row));
+                                    compared_rows.with_value(|rows| rows.contains(&row));
                                 view! {
                                     <tr>
                                         <td>{error.row}</td>
@@ -330,7 +330,32 @@ fn ErrorList(
                                         <td>{code_of(&error)}</td>
                                         <td>{error.message.clone()}</td>
                                         <td>
-                                            <CellEditor error editable across_records />
+                                            {move || {
+                                                let error = error.clone();
+                                                match source_row.get() {
+                                                    None => {
+                                                        view! {
+                                                            <span class="hint">"Loading the record's cells…"</span>
+                                                        }
+                                                            .into_any()
+                                                    }
+                                                    Some(None) => {
+                                                        view! {
+                                                            <span class="hint">
+                                                                "The cells of this record are no longer available: \
+                                                                analyze again to edit them."
+                                                            </span>
+                                                        }
+                                                            .into_any()
+                                                    }
+                                                    Some(Some(source_row)) => {
+                                                        let editable = cells
+                                                            .with_value(|cells| cells.for_error(&error, &source_row));
+                                                        view! { <CellEditor error editable across_records /> }
+                                                            .into_any()
+                                                    }
+                                                }
+                                            }}
                                         </td>
                                     </tr>
                                 }
@@ -349,21 +374,14 @@ fn ErrorList(
 fn CellEditor(
     /// The error of the table row.
     error: RecordError,
-    /// The cells to edit, `None` when the record's row is not carried.
-    editable: Option<Vec<EditableCell>>,
+    /// The cells to edit.
+    editable: Vec<EditableCell>,
     /// Whether the record has an error that comes from comparing it with
     /// other records, which a check of one record on its own cannot repeat.
     across_records: bool,
 ) -> impl IntoView {
     let flow = expect_context::<ImportFlow>();
     let row = error.row;
-    let Some(editable) = editable else {
-        let text = format!(
-            "Only the first {EDITABLE_ROWS} error records can be edited here: fix this one in \
-             the file, or analyze again after fixing others."
-        );
-        return view! { <span class="hint">{text}</span> }.into_any();
-    };
     if editable.is_empty() {
         return view! { <span class="hint">"No mapped cell can fix this: correct the row in the file."</span> }
             .into_any();
@@ -452,23 +470,40 @@ fn download_errors(errors: &[RecordError]) {
 
 /// Offers the records of `errors`, with their cells as the analysis read
 /// them and the edits made since, as the download `error-records.csv`, to
-/// be fixed in a spreadsheet and imported again.
-fn download_error_records(cells: &ErrorCells, errors: &[RecordError], edits: &CellEdits) {
-    let mut rows: Vec<u32> = errors.iter().map(|error| error.row).collect();
-    rows.dedup();
-    let records: Vec<SourceRow> = cells
-        .rows
-        .iter()
-        .filter(|row| rows.binary_search(&row.row).is_ok())
-        .map(|row| {
-            let mut row = row.clone();
-            apply_row_edits(edits, &mut row);
-            row
-        })
-        .collect();
+/// be fixed in a spreadsheet and imported again. The worker sends the
+/// rows. When it no longer has some, a notice names the fix and no file is
+/// offered, so that no record goes missing from it.
+async fn download_error_records(flow: ImportFlow, headers: Vec<String>, errors: Vec<RecordError>) {
+    let notices = expect_context::<Notices>();
+    let mut requested: Vec<u32> = errors.iter().map(|error| error.row).collect();
+    requested.dedup();
+    let mut records = match flow.fetch_error_rows(requested.clone()).await {
+        Ok(records) => records,
+        Err(failure) => {
+            notices.show(failure.to_string());
+            return;
+        }
+    };
+    if records.len() < requested.len() {
+        let missing = requested.len() - records.len();
+        log::error!(
+            "worker lacks {missing} of {} error rows for the download",
+            requested.len()
+        );
+        notices.show(format!(
+            "The cells of {missing} error records are no longer available, so the download \
+             would miss them: analyze again, then download the error records."
+        ));
+        return;
+    }
+    flow.edits.with_untracked(|edits| {
+        for record in &mut records {
+            apply_row_edits(edits, record);
+        }
+    });
     offer_csv(
         "error-records.csv",
-        shared::report::error_records_csv(&cells.headers, &records, errors),
+        shared::report::error_records_csv(&headers, &records, &errors),
     );
 }
 

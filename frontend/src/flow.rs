@@ -110,6 +110,10 @@ pub struct ImportFlow {
     /// Errors of each record checked again after an edit, by row number.
     /// An empty list means that the record is valid now.
     pub rechecked: RwSignal<BTreeMap<u32, Vec<RecordError>>>,
+    /// Rows of the error records that the error table has, by row number:
+    /// the first come with the analysis and the worker sends the others.
+    /// `None` marks a row that the worker no longer has, after a restart.
+    pub error_rows: RwSignal<BTreeMap<u32, Option<SourceRow>>>,
     /// The profiles of the analysis, set together with `analyzed`.
     pub profiles: StoredValue<Option<ProfileTexts>, LocalStorage>,
     pub on_match: RwSignal<OnMatch>,
@@ -156,6 +160,7 @@ impl ImportFlow {
             analysis_cleared: RwSignal::new(false),
             edits: RwSignal::new(BTreeMap::new()),
             rechecked: RwSignal::new(BTreeMap::new()),
+            error_rows: RwSignal::new(BTreeMap::new()),
             profiles: StoredValue::new_local(None),
             on_match: RwSignal::new(OnMatch::Discard),
             tag_mode: RwSignal::new(TagMode::None),
@@ -360,11 +365,9 @@ impl ImportFlow {
         let Some(analyzed) = self.analyzed.get_untracked() else {
             return;
         };
-        let Some(mut source_row) = analyzed
-            .result
+        let Some(mut source_row) = self
             .error_rows
-            .into_iter()
-            .find(|source_row| source_row.row == row)
+            .with_untracked(|rows| rows.get(&row).cloned().flatten())
         else {
             return;
         };
@@ -454,6 +457,9 @@ impl ImportFlow {
                         result.summary.error_records
                     );
                     self.profiles.set_value(Some(profiles));
+                    let rows = result.error_rows.iter();
+                    self.error_rows
+                        .set(rows.map(|row| (row.row, Some(row.clone()))).collect());
                     self.analyzed.set(Some(Analyzed {
                         settings,
                         edits,
@@ -483,6 +489,59 @@ impl ImportFlow {
             }) => Ok(values),
             Ok(_) => Err("the worker returned no column preview".to_owned()),
             Err(failure) => Err(failure.to_string()),
+        }
+    }
+
+    /// Asks the worker for the error rows among `rows` that `error_rows`
+    /// lacks, and adds them there, unless another analysis started since.
+    pub fn load_error_rows(self, rows: Vec<u32>) {
+        let missing: Vec<u32> = self.error_rows.with_untracked(|known| {
+            let mut missing: Vec<u32> = rows
+                .into_iter()
+                .filter(|row| !known.contains_key(row))
+                .collect();
+            missing.sort_unstable();
+            missing.dedup();
+            missing
+        });
+        if missing.is_empty() {
+            return;
+        }
+        let request = self.analysis_request.get_value();
+        spawn_local(async move {
+            let fetched = self.fetch_error_rows(missing.clone()).await;
+            if self.analysis_request.get_value() != request {
+                return;
+            }
+            match fetched {
+                Ok(found) => self.error_rows.update(|known| {
+                    for number in missing {
+                        known.insert(number, None);
+                    }
+                    for row in found {
+                        known.insert(row.row, Some(row));
+                    }
+                }),
+                Err(WorkerFailure::Cancelled) => {}
+                Err(failure) => self.notices.show(failure.to_string()),
+            }
+        });
+    }
+
+    /// Returns the rows of the latest analysis's error records whose
+    /// numbers are in `rows`, from the worker, in row order. A row the
+    /// worker no longer has is left out.
+    pub async fn fetch_error_rows(self, rows: Vec<u32>) -> Result<Vec<SourceRow>, WorkerFailure> {
+        let worker = self.worker.get_value();
+        let task = Task::ErrorRows { rows };
+        match worker.run(task, ArrayBuffer::new(0), |_| {}).await? {
+            TaskReply {
+                output: TaskOutput::ErrorRows { rows },
+                ..
+            } => Ok(rows),
+            _ => Err(WorkerFailure::Unavailable(
+                "the worker returned no error rows".to_owned(),
+            )),
         }
     }
 
@@ -642,6 +701,7 @@ impl ImportFlow {
         self.stage.set(None);
         self.analyzed.set(None);
         self.rechecked.set(BTreeMap::new());
+        self.error_rows.set(BTreeMap::new());
         self.profiles.set_value(None);
         self.step.set(ImportStep::Choose);
     }

@@ -49,7 +49,8 @@ pub struct WorkerRequest {
 
 /// The work of a request. The preview and the analysis read the file
 /// bytes sent with the request. A column preview reads the rows of the
-/// latest preview, which is the one state the worker keeps. A record check
+/// latest preview, and a request of error rows those of the latest
+/// analysis, which the worker keeps ([`WorkerState`]). A record check
 /// carries its row.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -82,6 +83,9 @@ pub enum Task {
         index: usize,
         mapping: ColumnMapping,
     },
+    /// Return the rows of the latest analysis's error records with these
+    /// row numbers, as that analysis read them with its edits.
+    ErrorRows { rows: Vec<u32> },
 }
 
 /// A message from the worker.
@@ -149,8 +153,16 @@ impl Stage {
 pub enum TaskOutput {
     Preview(Preview),
     Analysis(AnalysisResult),
-    ColumnPreview { values: Vec<PreviewValue> },
-    RecordCheck { errors: Vec<RecordError> },
+    ColumnPreview {
+        values: Vec<PreviewValue>,
+    },
+    RecordCheck {
+        errors: Vec<RecordError>,
+    },
+    /// The requested error rows that the worker has, in row order.
+    ErrorRows {
+        rows: Vec<SourceRow>,
+    },
 }
 
 /// The first rows of a decoded file, as text.
@@ -247,8 +259,9 @@ pub struct AnalysisResult {
     /// as 64 lower-case hex digits. The server resumes an interrupted
     /// upload with the same checksum and settings.
     pub checksum: String,
-    /// The rows of the first [`EDITABLE_ROWS`] error records, with the
-    /// edits applied, which the error table offers to fix.
+    /// The rows of the first [`ERROR_ROWS_SENT`] error records, with the
+    /// edits applied, which the error table offers to fix. The worker
+    /// keeps the others for [`Task::ErrorRows`].
     #[serde(default)]
     pub error_rows: Vec<SourceRow>,
     /// Index of every mapped column with its field, in column order.
@@ -260,28 +273,51 @@ pub struct AnalysisResult {
 }
 
 /// Error records whose rows an analysis result carries. The error table
-/// shows a few at a time, so a person fixes no more than these before the
-/// next analysis.
-pub const EDITABLE_ROWS: usize = 1_000;
+/// shows the first of them without asking the worker for rows.
+pub const ERROR_ROWS_SENT: usize = 1_000;
 
-/// Returns the rows of the first `limit` records with errors, in row order.
-pub fn error_rows(table: &Table, errors: &[RecordError], limit: usize) -> Vec<SourceRow> {
+/// The state that the worker keeps between requests.
+#[derive(Debug, Default)]
+pub struct WorkerState {
+    /// The first rows of the latest preview, which column previews read.
+    pub previewed: Option<Table>,
+    /// The rows of every error record of the latest analysis, with its
+    /// edits applied, in row order.
+    pub error_rows: Vec<SourceRow>,
+}
+
+/// Returns the rows of the records with errors, in row order.
+pub fn error_rows(rows: Vec<SourceRow>, errors: &[RecordError]) -> Vec<SourceRow> {
     let mut row_numbers: Vec<u32> = errors.iter().map(|error| error.row).collect();
     row_numbers.dedup();
-    row_numbers.truncate(limit);
     // Both lists ascend, so one pass finds every row.
-    let mut rows = Vec::with_capacity(row_numbers.len());
+    let mut found = Vec::with_capacity(row_numbers.len());
     let mut row_numbers = row_numbers.into_iter().peekable();
-    for source_row in &table.rows {
+    for source_row in rows {
         let Some(&next) = row_numbers.peek() else {
             break;
         };
         if source_row.row == next {
-            rows.push(source_row.clone());
+            found.push(source_row);
             row_numbers.next();
         }
     }
-    rows
+    found
+}
+
+/// Returns the rows among `rows`, which ascend, whose numbers are in
+/// `numbers`, in row order.
+fn rows_numbered(rows: &[SourceRow], numbers: &[u32]) -> Vec<SourceRow> {
+    let mut numbers = numbers.to_vec();
+    numbers.sort_unstable();
+    numbers.dedup();
+    numbers
+        .into_iter()
+        .filter_map(|number| {
+            let index = rows.binary_search_by_key(&number, |row| row.row).ok()?;
+            Some(rows[index].clone())
+        })
+        .collect()
 }
 
 impl AnalysisResult {
@@ -372,11 +408,11 @@ pub const COLUMN_PREVIEW_VALUES: usize = 3;
 
 /// Runs one task on the file bytes, calling `progress` at each stage. An
 /// analysis also returns its profiles as JSON texts. A preview keeps its
-/// first rows in `previewed`, which column previews read.
+/// first rows in `state`, and an analysis its error rows.
 pub fn run_task(
     task: &Task,
     bytes: &[u8],
-    previewed: &mut Option<Table>,
+    state: &mut WorkerState,
     progress: &mut dyn FnMut(Stage),
 ) -> Result<(TaskOutput, Option<ProfileJson>), Rejection> {
     match task {
@@ -395,11 +431,11 @@ pub fn run_task(
             )?;
             let preview = Preview::from_table(&table, PREVIEW_ROWS);
             table.rows.truncate(PREVIEW_ROWS);
-            *previewed = Some(table);
+            state.previewed = Some(table);
             Ok((TaskOutput::Preview(preview), None))
         }
         Task::ColumnPreview { index, mapping } => {
-            let values = match previewed {
+            let values = match &state.previewed {
                 Some(table) => preview_column(
                     table,
                     *index,
@@ -435,9 +471,15 @@ pub fn run_task(
                 })
             })?;
             let mut result = AnalysisResult::new(&analysis, checksum(bytes, edits));
-            result.error_rows = error_rows(&table, &analysis.errors, EDITABLE_ROWS);
             result.mapped_columns = shared::analyze::mapped_columns(&table, settings)?;
             result.edited_cells = edited_cells;
+            state.error_rows = error_rows(std::mem::take(&mut table.rows), &analysis.errors);
+            result.error_rows = state
+                .error_rows
+                .iter()
+                .take(ERROR_ROWS_SENT)
+                .cloned()
+                .collect();
             let profiles = ProfileJson::new(&analysis.profiles, BATCH_PROFILES);
             Ok((TaskOutput::Analysis(result), Some(profiles)))
         }
@@ -454,6 +496,10 @@ pub fn run_task(
             };
             let errors = shared::analyze(&table, settings)?.errors;
             Ok((TaskOutput::RecordCheck { errors }, None))
+        }
+        Task::ErrorRows { rows } => {
+            let rows = rows_numbered(&state.error_rows, rows);
+            Ok((TaskOutput::ErrorRows { rows }, None))
         }
     }
 }
@@ -659,9 +705,8 @@ mod tests {
             message: String::new(),
         };
         let errors = [error(4), error(4), error(6)];
-        let rows = error_rows(&table(), &errors, 10);
+        let rows = error_rows(table().rows, &errors);
         assert_eq!(rows.iter().map(|row| row.row).collect::<Vec<_>>(), [4, 6]);
-        assert_eq!(error_rows(&table(), &errors, 1).len(), 1);
     }
 
     #[test]
@@ -673,8 +718,7 @@ mod tests {
                 settings: email_settings(),
                 edits,
             };
-            let mut previewed = None;
-            match run_task(&task, bytes, &mut previewed, &mut |_| {}) {
+            match run_task(&task, bytes, &mut WorkerState::default(), &mut |_| {}) {
                 Ok((TaskOutput::Analysis(result), Some(_))) => result,
                 other => panic!("no analysis: {other:?}"),
             }
@@ -700,6 +744,46 @@ mod tests {
     }
 
     #[test]
+    fn worker_keeps_rows_of_every_error_record() {
+        let mut bytes = b"Email\n".to_vec();
+        for row in 2..=ERROR_ROWS_SENT + 11 {
+            bytes.extend(format!("wrong-{row}\n").as_bytes());
+        }
+        bytes.extend(b"last@example.com\n");
+        let last_error = u32::try_from(ERROR_ROWS_SENT + 11).expect("row number");
+        let edit = CellEdit {
+            row: last_error,
+            column: 0,
+            value: "edited".into(),
+        };
+        let mut state = WorkerState::default();
+        let mut run = |task: Task| match run_task(&task, &bytes, &mut state, &mut |_| {}) {
+            Ok((output, _)) => output,
+            Err(rejection) => panic!("task rejected: {rejection:?}"),
+        };
+        let analysis = run(Task::Analyze {
+            file_name: "people.csv".into(),
+            settings: email_settings(),
+            edits: vec![edit],
+        });
+        let TaskOutput::Analysis(result) = analysis else {
+            panic!("no analysis: {analysis:?}");
+        };
+        assert_eq!(result.error_rows.len(), ERROR_ROWS_SENT);
+
+        // The last valid row and a row past the end are not error rows.
+        let requested = run(Task::ErrorRows {
+            rows: vec![last_error + 1, last_error, 2, last_error + 5],
+        });
+        let TaskOutput::ErrorRows { rows } = requested else {
+            panic!("no error rows: {requested:?}");
+        };
+        let numbers: Vec<u32> = rows.iter().map(|row| row.row).collect();
+        assert_eq!(numbers, [2, last_error]);
+        assert_eq!(rows[1].cells, [Cell::Text("edited".into())]);
+    }
+
+    #[test]
     fn record_check_validates_one_row() {
         let check = |text: &str| {
             let task = Task::CheckRecord {
@@ -710,7 +794,7 @@ mod tests {
                 },
                 settings: email_settings(),
             };
-            match run_task(&task, &[], &mut None, &mut |_| {}) {
+            match run_task(&task, &[], &mut WorkerState::default(), &mut |_| {}) {
                 Ok((TaskOutput::RecordCheck { errors }, None)) => errors,
                 other => panic!("no record check: {other:?}"),
             }

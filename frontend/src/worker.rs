@@ -7,19 +7,18 @@
 use std::cell::RefCell;
 
 use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
-use shared::Table;
 use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::protocol::{
-    self, ProfileJson, WorkerEvent, WorkerRequest, BYTES_PROPERTY, EVENT_PROPERTY,
+    self, ProfileJson, WorkerEvent, WorkerRequest, WorkerState, BYTES_PROPERTY, EVENT_PROPERTY,
     PROFILE_BATCHES_PROPERTY, PROFILE_IDENTIFIERS_PROPERTY, REQUEST_PROPERTY,
 };
 
 thread_local! {
-    /// The first rows of the latest preview, which column previews read.
-    static PREVIEWED: RefCell<Option<Table>> = const { RefCell::new(None) };
+    /// The state that the worker keeps between requests.
+    static STATE: RefCell<WorkerState> = RefCell::new(WorkerState::default());
 }
 
 /// Installs the message handler and posts [`WorkerEvent::Ready`] to the app.
@@ -47,9 +46,8 @@ fn handle_message(scope: &DedicatedWorkerGlobalScope, event: &MessageEvent) {
     let id = request.id;
     log::info!("worker request {id}: {} bytes", bytes.len());
     let mut progress = |stage| post(scope, &WorkerEvent::Progress { id, stage }, None);
-    let result = PREVIEWED.with_borrow_mut(|previewed| {
-        protocol::run_task(&request.task, &bytes, previewed, &mut progress)
-    });
+    let result = STATE
+        .with_borrow_mut(|state| protocol::run_task(&request.task, &bytes, state, &mut progress));
     match result {
         Ok((output, profiles)) => {
             let event = WorkerEvent::Done {

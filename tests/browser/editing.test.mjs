@@ -105,6 +105,47 @@ test('errors fixed in place', async (t) => {
   });
 });
 
+test('later error records are fixed in place', async (t) => {
+  const { page } = run;
+  // 1,001 records with a wrong email come first, so the record with a wrong
+  // phone is past the rows that come with the analysis.
+  const lines = ['Email,Phone'];
+  for (let row = 2; row <= 1002; row += 1) {
+    lines.push(`wrong-${row},+44 20 7946 0001`);
+  }
+  lines.push('last@example.com,12', '');
+  const file = path.join(run.workDir, 'many-errors.csv');
+  writeFileSync(file, lines.join('\n'));
+  const cell = page.getByLabel('Row 1003, Phone', { exact: true });
+
+  await t.test('the filtered error offers its cell', async () => {
+    await startImport(run);
+    await page.getByLabel('Upload file', { exact: true }).setInputFiles(file);
+    await page.getByRole('heading', { name: 'Map your data', exact: true }).waitFor();
+    await analyze(page, 0, 1002);
+    await page.getByLabel('Filter by field', { exact: true }).selectOption('phone');
+    assert.equal(await cell.inputValue(), '12');
+  });
+
+  await t.test('the edit is checked at once', async () => {
+    await cell.fill('+44 20 7946 0123');
+    await cell.press('Enter');
+    await waitForText(page.locator('.cell-editor [aria-live]'), 'Valid now. Analyze again to import it.');
+  });
+
+  await t.test('the error records download has every record', async () => {
+    await page.getByLabel('Filter by field', { exact: true }).selectOption('');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download error records as CSV', exact: true }).click(),
+    ]);
+    const lines = readFileSync(await download.path(), 'utf8').trim().split(/\r?\n/);
+    assert.equal(lines.length, 1 + 1002);
+    assert.equal(lines[0], 'Email,Phone,Row in file,Errors');
+    assert.match(lines[1002], /^last@example\.com,'\+44 20 7946 0123,1003,phone: /);
+  });
+});
+
 test('new read choices clear the analysis and its edits', async () => {
   const { page } = run;
   const file = path.join(run.workDir, 'contacts-again.csv');
