@@ -226,6 +226,7 @@ fn ErrorList(
     let fields = distinct(&errors, field_of);
     let codes = distinct(&errors, code_of);
     let flow = expect_context::<ImportFlow>();
+    let notices = expect_context::<Notices>();
     // Rows of the records with an error that comes from comparing records.
     let compared_rows: BTreeSet<u32> = errors
         .iter()
@@ -283,7 +284,7 @@ fn ErrorList(
                 on:click=move |_| {
                     let errors = shown.get_untracked();
                     let headers = cells.with_value(|cells| cells.headers.clone());
-                    spawn_local(download_error_records(flow, headers, errors));
+                    spawn_local(download_error_records(flow, notices, headers, errors));
                 }
             >
                 "Download error records as CSV"
@@ -473,8 +474,12 @@ fn download_errors(errors: &[RecordError]) {
 /// be fixed in a spreadsheet and imported again. The worker sends the
 /// rows. When it no longer has some, a notice names the fix and no file is
 /// offered, so that no record goes missing from it.
-async fn download_error_records(flow: ImportFlow, headers: Vec<String>, errors: Vec<RecordError>) {
-    let notices = expect_context::<Notices>();
+async fn download_error_records(
+    flow: ImportFlow,
+    notices: Notices,
+    headers: Vec<String>,
+    errors: Vec<RecordError>,
+) {
     let mut requested: Vec<u32> = errors.iter().map(|error| error.row).collect();
     requested.dedup();
     let mut records = match flow.fetch_error_rows(requested.clone()).await {
