@@ -29,8 +29,8 @@ step "clippy (wasm32)"
 cargo clippy -p shared -p frontend --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 step "Rust tests"
-# The damage property tests draw the same cases on every run, so that a
-# run passes or fails on the code alone; scripts/damage.sh draws new ones.
+# The property tests draw the same cases on every run, so that a run
+# passes or fails on the code alone. scripts/damage.sh draws new ones.
 export PROPTEST_RNG_SEED=20261204
 cargo build -p backend --bin people
 export PEOPLE_BIN="$ROOT/target/debug/people"

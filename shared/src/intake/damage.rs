@@ -180,8 +180,8 @@ fn read_and_analyze(name: &str, bytes: &[u8], skip_rows: usize) -> Result<(), Te
     Ok(())
 }
 
-/// Returns the test settings: 64 cases, or as many as `PROPTEST_CASES`
-/// asks for in a longer run (`scripts/damage.sh`).
+/// Returns the test settings: 64 cases, or the number that
+/// `PROPTEST_CASES` sets for a longer run (`scripts/damage.sh`).
 fn config() -> ProptestConfig {
     let config = ProptestConfig::default();
     let cases = if std::env::var_os("PROPTEST_CASES").is_some() {
