@@ -250,8 +250,8 @@ fn ErrorList(
     // with the analysis.
     Effect::new(move |_| {
         let rows = shown.with(|errors| {
-            let shown = errors.iter().take(ERRORS_SHOWN);
-            shown.map(|error| error.row).collect()
+            let first = errors.iter().take(ERRORS_SHOWN);
+            first.map(|error| error.row).collect()
         });
         flow.load_error_rows(rows);
     });

@@ -40,7 +40,7 @@ pub struct Analyzed {
 /// column index.
 pub type CellEdits = BTreeMap<(u32, usize), String>;
 
-/// Replaces the cells of `row` that `edits` holds texts for.
+/// Replaces the cells of `row` that `edits` contains texts for.
 pub fn apply_row_edits(edits: &CellEdits, row: &mut SourceRow) {
     for (&(_, column), value) in edits.range((row.row, 0)..=(row.row, usize::MAX)) {
         row.set_text(column, value);
@@ -448,7 +448,7 @@ impl ImportFlow {
             self.stage.set(None);
             match result {
                 Ok(TaskReply {
-                    output: TaskOutput::Analysis(result),
+                    output: TaskOutput::Analysis(mut result),
                     profiles: Some(profiles),
                 }) => {
                     log::info!(
@@ -457,9 +457,10 @@ impl ImportFlow {
                         result.summary.error_records
                     );
                     self.profiles.set_value(Some(profiles));
-                    let rows = result.error_rows.iter();
-                    self.error_rows
-                        .set(rows.map(|row| (row.row, Some(row.clone()))).collect());
+                    // The table reads the rows from `error_rows` alone.
+                    let rows = std::mem::take(&mut result.error_rows);
+                    let rows = rows.into_iter().map(|row| (row.row, Some(row)));
+                    self.error_rows.set(rows.collect());
                     self.analyzed.set(Some(Analyzed {
                         settings,
                         edits,
